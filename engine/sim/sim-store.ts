@@ -1,0 +1,96 @@
+// An in-memory DurableStore with a disk's failure modes: batches become durable only after a
+// simulated fsync delay; a crash loses every batch not yet durable (whole batches, never half of
+// one, matching the DurableStore contract); fsync can be made to fail.
+
+import type { CommitResult, DurableStore, StoreWrite } from '../runtime/runtime';
+import type { EventQueue } from './event-queue';
+import type { SeededRandom } from './prng';
+
+export interface SimStoreFaults {
+  /** Probability that a commit's fsync reports an error (the batch is then not durable). */
+  fsyncErrorProbability: number;
+  /** Simulated fsync latency range in ms. */
+  fsyncMinMs: number;
+  fsyncMaxMs: number;
+}
+
+export const DEFAULT_STORE_FAULTS: SimStoreFaults = { fsyncErrorProbability: 0, fsyncMinMs: 0.1, fsyncMaxMs: 2 };
+
+interface PendingBatch {
+  readonly writes: readonly StoreWrite[];
+}
+
+export class SimStore implements DurableStore {
+  /** What survives a crash. */
+  private durable = new Map<string, Uint8Array>();
+  /** What reads see: durable plus batches handed to commit. */
+  private visible = new Map<string, Uint8Array>();
+  private pending: PendingBatch[] = [];
+  private written = 0;
+  /** Bumped on crash so callbacks of batches from before the crash never fire. */
+  private generation = 0;
+
+  constructor(
+    private readonly queue: EventQueue,
+    private readonly random: SeededRandom,
+    public faults: SimStoreFaults = DEFAULT_STORE_FAULTS,
+  ) {}
+
+  get(key: string): Uint8Array | undefined {
+    return this.visible.get(key);
+  }
+
+  scan(range: { readonly startKey: string; readonly endKey: string; readonly limit: number }): Array<readonly [string, Uint8Array]> {
+    const keys = [...this.visible.keys()].filter((k) => k >= range.startKey && k < range.endKey).sort();
+    return keys.slice(0, range.limit).map((k) => [k, this.visible.get(k)!] as const);
+  }
+
+  commit(writes: readonly StoreWrite[], onDurable: (result: CommitResult) => void): void {
+    const batch: PendingBatch = { writes: writes.slice() };
+    for (const w of batch.writes) {
+      if (w.value === null) this.visible.delete(w.key);
+      else this.visible.set(w.key, w.value.slice());
+      this.written += w.key.length + (w.value?.length ?? 0);
+    }
+    this.pending.push(batch);
+    const generation = this.generation;
+    const latencyMs = this.faults.fsyncMinMs + this.random.nextFloat() * (this.faults.fsyncMaxMs - this.faults.fsyncMinMs);
+    const fails = this.random.nextFloat() < this.faults.fsyncErrorProbability;
+    this.queue.schedule(this.queue.nowMs() + latencyMs, () => {
+      if (generation !== this.generation) return;
+      if (fails) {
+        onDurable({ ok: false, error: 'simulated fsync error' });
+        return;
+      }
+      // Batches become durable in commit order, like a write-ahead log.
+      const index = this.pending.indexOf(batch);
+      if (index >= 0) {
+        for (const earlier of this.pending.splice(0, index + 1)) this.applyDurable(earlier);
+      }
+      onDurable({ ok: true });
+    });
+  }
+
+  bytesWritten(): number {
+    return this.written;
+  }
+
+  /** Power loss: everything not yet durable disappears; pending callbacks never fire. */
+  crash(): void {
+    this.generation++;
+    this.pending = [];
+    this.visible = new Map(this.durable);
+  }
+
+  /** A copy of the durable contents, for checks and determinism hashes. */
+  durableEntries(): Array<readonly [string, Uint8Array]> {
+    return [...this.durable.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  }
+
+  private applyDurable(batch: PendingBatch): void {
+    for (const w of batch.writes) {
+      if (w.value === null) this.durable.delete(w.key);
+      else this.durable.set(w.key, w.value.slice());
+    }
+  }
+}

@@ -1,0 +1,38 @@
+// Playwright e2e against the real server: a fresh temporary data directory and a free port per
+// run, Debian's Chromium (Playwright cannot download browsers here).
+import { defineConfig } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// The config is evaluated in the runner and again in each worker: fix the choices once in the
+// environment so every process agrees on them.
+process.env['E2E_DATA_DIR'] ??= mkdtempSync(join(tmpdir(), 'tessera-e2e-'));
+process.env['E2E_PORT'] ??= String(20_000 + (process.pid % 20_000));
+const port = Number(process.env['E2E_PORT']);
+const baseURL = `http://127.0.0.1:${port}`;
+
+export default defineConfig({
+  testDir: './e2e',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  use: {
+    baseURL,
+    trace: 'off',
+    launchOptions: {
+      executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    },
+  },
+  webServer: {
+    command: `node bin/tessera.mjs start --data-dir ${process.env['E2E_DATA_DIR']} --port ${port}`,
+    url: `${baseURL}/healthz`,
+    timeout: 240_000,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

@@ -1,0 +1,41 @@
+// The `tessera` command: dispatches subcommands and turns every known error into one clear line
+// on stderr with a non-zero exit code.
+
+import { UsageError } from './args';
+import { START_USAGE } from './start';
+
+const USAGE = `usage:
+  ${START_USAGE}
+  tessera placement --nodes N --vns-per-node V --slices S [--seed X] [--add-nodes K] [--fail-node ID] [--json]
+  tessera help`;
+
+const KNOWN_ERRORS = new Set(['ConfigError', 'DataDirError', 'StartupError', 'UsageError']);
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'start':
+        return await (await import('./start')).runStart(rest);
+      case 'placement':
+        return await (await import('./placement')).runPlacementCli([...rest], (line: string) => process.stdout.write(`${line}\n`));
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    const name = error instanceof Error ? error.name : '';
+    if (KNOWN_ERRORS.has(name)) {
+      process.stderr.write(`tessera: ${(error as Error).message}\n`);
+      if (name === 'UsageError') process.stderr.write(`${USAGE}\n`);
+      return name === 'UsageError' ? 2 : 1;
+    }
+    process.stderr.write(`tessera: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}

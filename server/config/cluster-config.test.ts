@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadClusterConfig, parseClusterConfig } from './cluster-config';
+
+test('the shipped cluster.yml is valid and gives 3 nodes x 4 VNs x 4 drives and a 600 s auto-online timeout', () => {
+  const config = loadClusterConfig(join(import.meta.dirname, '../../cluster.yml'));
+  assert.equal(config.topology.nodes, 3);
+  assert.equal(config.topology.vnsPerNode, 4);
+  assert.equal(config.topology.drivesPerNode, 4);
+  assert.equal(config.settings.autoOnlineTimeoutSeconds, 600);
+  assert.equal(config.containers['default']?.slices, 4096);
+});
+
+test('an empty file gives the defaults', () => {
+  const config = parseClusterConfig(null, 'x.yml');
+  assert.equal(config.topology.nodes, 3);
+  assert.equal(config.settings.degradedWritePolicy, 'accept');
+});
+
+test('errors name the field, the rule and the value found', () => {
+  assert.throws(() => parseClusterConfig({ topology: { nodes: 2 } }, 'c.yml'), /c\.yml: topology\.nodes: must be at least 3 \(found 2\)/);
+  assert.throws(() => parseClusterConfig({ settings: { autoOnlineTimeoutSeconds: -1 } }, 'c.yml'), /settings\.autoOnlineTimeoutSeconds: must be at least 0/);
+  assert.throws(() => parseClusterConfig({ settings: { degradedWritePolicy: 'maybe' } }, 'c.yml'), /settings\.degradedWritePolicy/);
+  assert.throws(() => parseClusterConfig({ containers: { default: { slices: 1000 } } }, 'c.yml'), /containers\.default\.slices: must be a power of two/);
+  assert.throws(() => parseClusterConfig({ topology: { colour: 'red' } }, 'c.yml'), /topology.*colour/);
+  assert.throws(() => parseClusterConfig({ settings: { heartbeatIntervalMs: 1000, failureDetectionTimeoutMs: 1500 } }, 'c.yml'), /failureDetectionTimeoutMs: must be at least twice/);
+});
+
+test('unreadable and malformed files give one clear ConfigError', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-config-'));
+  assert.throws(() => loadClusterConfig(join(dir, 'missing.yml')), (e: unknown) => e instanceof ConfigError && /cannot read.*ENOENT/.test(e.message));
+  const bad = join(dir, 'bad.yml');
+  writeFileSync(bad, 'topology: [unclosed');
+  assert.throws(() => loadClusterConfig(bad), /not valid YAML/);
+});

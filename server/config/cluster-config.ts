@@ -1,0 +1,91 @@
+// cluster.yml: parsed with `yaml`, validated with zod. Every error names the field, the allowed
+// range and the value found, in one line an operator can act on.
+
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { TOPOLOGY_LIMITS } from '../../engine/topology/topology';
+
+const intIn = (min: number, max: number) => z.number().int(`must be an integer`).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+
+export const SETTINGS_LIMITS = {
+  autoOnlineTimeoutSecondsMax: 7 * 24 * 3600,
+  heartbeatIntervalMsMin: 10,
+  heartbeatIntervalMsMax: 10_000,
+  failureDetectionTimeoutMsMin: 100,
+  failureDetectionTimeoutMsMax: 120_000,
+  slicesMin: 64,
+  slicesMax: 65_536,
+} as const;
+
+const sliceCount = intIn(SETTINGS_LIMITS.slicesMin, SETTINGS_LIMITS.slicesMax).refine((n) => (n & (n - 1)) === 0, 'must be a power of two');
+
+export const clusterConfigSchema = z.strictObject({
+  cluster: z.strictObject({
+    name: z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes').default('tessera-local'),
+  }).default({ name: 'tessera-local' }),
+  topology: z.strictObject({
+    nodes: intIn(TOPOLOGY_LIMITS.nodeCountMin, TOPOLOGY_LIMITS.nodeCountMax).default(3),
+    vnsPerNode: intIn(TOPOLOGY_LIMITS.vnsPerNodeMin, TOPOLOGY_LIMITS.vnsPerNodeMax).default(4),
+    drivesPerNode: intIn(TOPOLOGY_LIMITS.drivesPerNodeMin, TOPOLOGY_LIMITS.drivesPerNodeMax).default(4),
+    driveCapacityBytes: z.number().int().min(1e9, 'must be at least 1 GB').max(1e15, 'must be at most 1 PB').default(3.84e12),
+  }).default({ nodes: 3, vnsPerNode: 4, drivesPerNode: 4, driveCapacityBytes: 3.84e12 }),
+  settings: z.strictObject({
+    autoOnlineTimeoutSeconds: intIn(0, SETTINGS_LIMITS.autoOnlineTimeoutSecondsMax).default(600),
+    heartbeatIntervalMs: intIn(SETTINGS_LIMITS.heartbeatIntervalMsMin, SETTINGS_LIMITS.heartbeatIntervalMsMax).default(100),
+    failureDetectionTimeoutMs: intIn(SETTINGS_LIMITS.failureDetectionTimeoutMsMin, SETTINGS_LIMITS.failureDetectionTimeoutMsMax).default(1000),
+    degradedWritePolicy: z.enum(['accept', 'refuse']).default('accept'),
+  }).default({ autoOnlineTimeoutSeconds: 600, heartbeatIntervalMs: 100, failureDetectionTimeoutMs: 1000, degradedWritePolicy: 'accept' }),
+  containers: z.record(
+    z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'container names are 1-63 lowercase letters, digits, _ and -'),
+    z.strictObject({ slices: sliceCount.default(4096) }),
+  ).default({ default: { slices: 4096 } }),
+}).superRefine((config, ctx) => {
+  if (config.settings.failureDetectionTimeoutMs < 2 * config.settings.heartbeatIntervalMs) {
+    ctx.addIssue({ code: 'custom', path: ['settings', 'failureDetectionTimeoutMs'], message: `must be at least twice heartbeatIntervalMs (${config.settings.heartbeatIntervalMs})` });
+  }
+});
+
+export type ClusterConfig = z.infer<typeof clusterConfigSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let cursor: unknown = raw;
+  for (const key of path) {
+    if (cursor === null || typeof cursor !== 'object') return undefined;
+    cursor = (cursor as Record<PropertyKey, unknown>)[key];
+  }
+  return cursor;
+}
+
+/** Validates parsed YAML; throws ConfigError naming the first bad field. */
+export function parseClusterConfig(raw: unknown, source: string): ClusterConfig {
+  const result = clusterConfigSchema.safeParse(raw ?? {});
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  if (issue === undefined) throw new ConfigError(`${source}: invalid configuration`);
+  const field = issue.path.map(String).join('.') || '(top level)';
+  const found = valueAt(raw, issue.path);
+  const foundText = found === undefined ? '' : ` (found ${JSON.stringify(found)})`;
+  throw new ConfigError(`${source}: ${field}: ${issue.message}${foundText}`);
+}
+
+export function loadClusterConfig(path: string): ClusterConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(`${path}: cannot read the configuration file (${code ?? String(error)})`);
+  }
+  let raw: unknown;
+  try {
+    raw = parse(text);
+  } catch (error) {
+    throw new ConfigError(`${path}: not valid YAML: ${(error as Error).message.split('\n')[0] ?? ''}`);
+  }
+  return parseClusterConfig(raw, path);
+}

@@ -1,0 +1,137 @@
+// The Tessera server: one HTTP server composing /healthz, /metrics, tRPC at /api/trpc and the
+// Next.js console, over the embedded cluster kept on globalThis.
+//
+// Start-up order is chosen so every operator mistake is reported in one line before anything
+// slow happens: configuration, data directory, port, then the cluster and the console build.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import next from 'next';
+import { loadClusterConfig } from './config/cluster-config';
+import { ensureWritableDataDir } from './cluster/data-dir';
+import { EmbeddedCluster } from './cluster/embedded-cluster';
+import { getCluster, setCluster } from './cluster/instance';
+import { buildConsole, hasConsoleBuild } from './http/build';
+import { createMetricsRegistry } from './http/metrics';
+import { appRouter } from './routers/_app';
+
+export const ROOT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface ServerOptions {
+  readonly dataDir: string;
+  readonly port: number;
+  readonly host: string;
+  readonly configPath: string;
+  /** Serve the API only (tests that do not need the console). */
+  readonly withConsole: boolean;
+}
+
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+function log(line: string): void {
+  process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+async function listen(server: Server, port: number, host: string): Promise<void> {
+  await new Promise<void>((resolveListen, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      server.off('listening', onListening);
+      if (error.code === 'EADDRINUSE') reject(new StartupError(`port ${port} on ${host} is already in use (choose another with --port)`));
+      else if (error.code === 'EACCES') reject(new StartupError(`not allowed to listen on port ${port} on ${host}`));
+      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') reject(new StartupError(`cannot listen on host ${host} (${error.code})`));
+      else reject(error);
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      resolveListen();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const config = loadClusterConfig(options.configPath);
+  ensureWritableDataDir(options.dataDir);
+
+  const metrics = createMetricsRegistry();
+  const trpcHandler = createHTTPHandler({ router: appRouter, basePath: '/api/trpc/', createContext: () => ({ cluster: getCluster() }) });
+  let consoleHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (path === '/healthz') {
+      const cluster = getCluster();
+      if (cluster === undefined) return sendJson(res, 503, { status: 'starting' });
+      const o = cluster.overview();
+      return sendJson(res, o.availability === 'online' ? 200 : 503, { status: o.availability, redundancy: o.redundancy, reasons: o.reasons, clusterId: o.clusterId, nodesUp: o.counts.nodesUp, nodesTotal: o.counts.nodesTotal });
+    }
+    if (path === '/metrics') {
+      void metrics.metrics().then((text) => {
+        res.writeHead(200, { 'content-type': metrics.contentType });
+        res.end(text);
+      }, (error: unknown) => sendJson(res, 500, { error: { code: 'MetricsFailed', message: String(error) } }));
+      return;
+    }
+    if (path.startsWith('/api/trpc/')) return trpcHandler(req, res);
+    if (consoleHandler === undefined) return sendJson(res, 503, { error: { code: 'Starting', message: options.withConsole ? 'the console is starting' : 'this server runs without the console' } });
+    void consoleHandler(req, res).catch((error: unknown) => {
+      log(`console request failed: ${String(error)}`);
+      if (!res.headersSent) sendJson(res, 500, { error: { code: 'ConsoleError', message: 'internal error' } });
+    });
+  });
+
+  await listen(server, options.port, options.host);
+  const address = server.address();
+  const boundPort = typeof address === 'object' && address !== null ? address.port : options.port;
+  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${boundPort}`;
+
+  let cluster: EmbeddedCluster;
+  try {
+    cluster = await EmbeddedCluster.open({ dataDir: options.dataDir, config, log });
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+  setCluster(cluster);
+  log(`cluster ${cluster.manifest.clusterId} running: ${cluster.topology.nodes.length} nodes, data in ${options.dataDir}`);
+
+  const close = async (): Promise<void> => {
+    await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
+    setCluster(undefined);
+    await cluster.close();
+  };
+
+  if (options.withConsole) {
+    try {
+      if (!hasConsoleBuild(ROOT_DIR)) await buildConsole(ROOT_DIR, log);
+      const app = next({ dev: false, dir: ROOT_DIR, quiet: true });
+      await app.prepare();
+      const handle = app.getRequestHandler();
+      consoleHandler = (req, res) => handle(req, res);
+    } catch (error) {
+      await close();
+      throw new StartupError(`the console could not start: ${(error as Error).message}`);
+    }
+  }
+  log(`Tessera console on ${url}`);
+  return { url, server, close };
+}
+
+export const DEFAULTS = { dataDir: './data', port: 3000, host: '127.0.0.1', configPath: './cluster.yml' } as const;

@@ -5,6 +5,9 @@ import { usePathname } from 'next/navigation';
 
 export const NAV_ITEMS = [
   { href: '/', label: 'Overview' },
+  { href: '/slices', label: 'Slice map' },
+  { href: '/events', label: 'Events' },
+  { href: '/control-plane', label: 'Control plane' },
 ] as const;
 
 export function Nav() {
@@ -12,7 +15,7 @@ export function Nav() {
   return (
     <nav aria-label="Main" className="flex flex-col gap-1 p-3">
       {NAV_ITEMS.map((item) => {
-        const active = pathname === item.href;
+        const active = item.href === '/' ? pathname === '/' : pathname.startsWith(item.href);
         return (
           <Link key={item.href} href={item.href} aria-current={active ? 'page' : undefined}
             className={`rounded px-3 py-2 text-sm ${active ? 'bg-slate-200 font-semibold dark:bg-slate-800' : 'hover:bg-slate-100 dark:hover:bg-slate-900'}`}>

@@ -16,9 +16,12 @@ export function NodeCard({ node }: { node: NodeOverview }) {
       <h4 className="text-xs font-semibold uppercase text-slate-500 dark:text-slate-400">Virtual nodes ({node.vns.length})</h4>
       <ul aria-label={`${node.id} virtual nodes`} className="mb-3 mt-1 grid grid-cols-2 gap-1 text-sm">
         {node.vns.map((vn) => (
-          <li key={vn.id} className="rounded bg-slate-50 px-2 py-1 dark:bg-slate-900">
+          <li key={vn.id} aria-label={vn.id} className="rounded bg-slate-50 px-2 py-1 dark:bg-slate-900">
             <span className="font-mono">{vn.id.split('/')[1]}</span>{' '}
             <span className="text-xs text-slate-500 dark:text-slate-400">on {vn.driveId.split('/')[1]}</span>
+            <div className="text-xs" title="slices this VN is primary / secondary for">
+              <span aria-label={`${vn.id} primaries`}>P {vn.primaries}</span> · <span aria-label={`${vn.id} secondaries`}>S {vn.secondaries}</span>
+            </div>
           </li>
         ))}
       </ul>

@@ -50,6 +50,11 @@ export function OverviewView() {
         <Stat label="Nodes up" value={`${o.counts.nodesUp} / ${o.counts.nodesTotal}`} />
         <Stat label="Virtual nodes" value={String(o.counts.vns)} />
         <Stat label="Drives" value={String(o.counts.drives)} />
+        <Stat label="Containers" value={String(o.counts.containers)} />
+        <Stat label="Slices with 2 copies" value={String(o.counts.slicesTwoCopies)} />
+        <Stat label="Slices with 1 copy" value={String(o.counts.slicesOneCopy)} />
+        <Stat label="Slices with 0 copies" value={String(o.counts.slicesNoCopy)} />
+        <Stat label="Controller leader" value={o.controller.leaderId ?? 'none'} />
         <Stat label="Uptime" value={`${Math.floor(o.uptimeMs / 60_000)} min`} />
       </section>
       <section aria-label="nodes">

@@ -3,6 +3,13 @@
 // the real server and the simulator run this same class.
 
 import type { DurableStore, Envelope, NodeRuntime, TimerId } from '../runtime/runtime';
+import type { InitialPlacement } from '../controller/apply';
+import type { CommandResult, ControllerCommand } from '../controller/commands';
+import { ControllerHost } from '../controller/controller-host';
+import { autoOnlineDecision } from '../controller/auto-online';
+import { failureDetectorDecisions } from '../controller/failure-detector';
+import type { RaftPort } from '../controller/raft-port';
+import type { ControllerState } from '../controller/state';
 import type { ClusterTopology, NodeSpec } from '../topology/topology';
 import { assert } from '../util/assert';
 import { loadOrCreateIdentity, type NodeIdentity } from './identity';
@@ -14,6 +21,20 @@ export interface NodeTimingSettings {
 }
 
 export const DEFAULT_NODE_TIMING: NodeTimingSettings = { heartbeatIntervalMs: 100, failureDetectionTimeoutMs: 1000 };
+
+/** How a node builds its controller replica: the Raft implementation and the placement. */
+export interface ControllerWiring {
+  /** Creates this node's Raft replica over its system store, with the given voters. */
+  readonly makeRaft: (runtime: NodeRuntime, voters: readonly string[]) => RaftPort;
+  readonly placement: InitialPlacement;
+  readonly tickMs: number;
+}
+
+/** Voters of the controller group: 3 nodes, or 5 once the cluster has at least 5. */
+export function controllerVoters(nodeIds: readonly string[]): string[] {
+  const count = nodeIds.length >= 5 ? 5 : Math.min(3, nodeIds.length);
+  return [...nodeIds].slice(0, count);
+}
 
 interface HeartbeatMessage {
   readonly kind: 'heartbeat';
@@ -51,10 +72,17 @@ export class TesseraNode {
   private liveness: PeerLiveness | undefined;
   private readonly drives = new Map<string, DurableStore>();
   private heartbeatTimer: TimerId | undefined;
+  private controller: ControllerHost | undefined;
+  private leaderSinceMs: number | undefined;
+  private readonly detectorInFlight = new Set<string>();
+  /** When this leader first saw the cluster offline, and when it last tried to bring it online. */
+  private offlineSeenAtMs: number | undefined;
+  private autoOnlineAttemptAtMs: number | undefined;
 
   constructor(
     private readonly runtime: NodeRuntime,
     private timing: NodeTimingSettings = DEFAULT_NODE_TIMING,
+    private readonly wiring?: ControllerWiring,
   ) {}
 
   /** Loads (or bootstraps) the identity and starts heartbeating; calls back when running or failed. */
@@ -74,6 +102,11 @@ export class TesseraNode {
       const peers = result.identity.topology.nodes.map((n) => n.id).filter((id) => id !== this.runtime.nodeId);
       this.liveness = new PeerLiveness(peers);
       this.runtime.transport.onReceive((envelope) => this.receive(envelope));
+      if (this.wiring !== undefined) {
+        const voters = controllerVoters(result.identity.topology.nodes.map((n) => n.id));
+        this.controller = new ControllerHost(this.runtime, this.wiring.makeRaft(this.runtime, voters), this.wiring.placement, this.wiring.tickMs);
+        this.controller.start();
+      }
       this.lifecycle = 'running';
       this.runtime.log.info(`${result.created ? 'bootstrapped' : 'resumed'} as ${this.runtime.nodeId} of cluster ${result.identity.clusterId}`);
       this.sendHeartbeats();
@@ -82,6 +115,7 @@ export class TesseraNode {
   }
 
   stop(): void {
+    this.controller?.stop();
     if (this.heartbeatTimer !== undefined) this.runtime.timers.cancel(this.heartbeatTimer);
     this.heartbeatTimer = undefined;
     this.lifecycle = 'stopped';
@@ -93,6 +127,23 @@ export class TesseraNode {
 
   getIdentity(): NodeIdentity | undefined {
     return this.identity;
+  }
+
+  /** This node's replica of the controller (undefined when the node runs without one). */
+  getController(): ControllerHost | undefined {
+    return this.controller;
+  }
+
+  controllerState(): ControllerState | undefined {
+    return this.controller?.state();
+  }
+
+  propose(command: ControllerCommand, done: (result: CommandResult) => void): void {
+    if (this.controller === undefined) {
+      done({ ok: false, code: 'NoController', message: `node ${this.runtime.nodeId} has no controller replica` });
+      return;
+    }
+    this.controller.propose(command, done);
   }
 
   status(): NodeStatus {
@@ -114,6 +165,23 @@ export class TesseraNode {
     };
   }
 
+  private autoOnline(controller: ControllerHost, state: ControllerState, nowMs: number): void {
+    if (state.availability !== 'offline') {
+      this.offlineSeenAtMs = undefined;
+      this.autoOnlineAttemptAtMs = undefined;
+      return;
+    }
+    this.offlineSeenAtMs ??= nowMs;
+    const key = 'auto-online';
+    if (this.detectorInFlight.has(key)) return;
+    const decision = autoOnlineDecision(state, nowMs - this.offlineSeenAtMs,
+      this.autoOnlineAttemptAtMs === undefined ? null : nowMs - this.autoOnlineAttemptAtMs, this.runtime.wallClock.epochMs());
+    if (decision === null) return;
+    this.autoOnlineAttemptAtMs = nowMs;
+    this.detectorInFlight.add(key);
+    controller.propose(decision, () => this.detectorInFlight.delete(key));
+  }
+
   private ownSpec(): NodeSpec {
     const spec = this.identity?.topology.nodes.find((n) => n.id === this.runtime.nodeId);
     assert(spec !== undefined, `node ${this.runtime.nodeId} missing from its own topology`);
@@ -127,9 +195,47 @@ export class TesseraNode {
       if (node.id !== this.runtime.nodeId) this.runtime.transport.send(node.id, message);
     }
     this.heartbeatTimer = this.runtime.timers.schedule(this.timing.heartbeatIntervalMs, () => this.sendHeartbeats());
+    this.leaderDuties();
   }
 
+  /** Runs with each heartbeat: the controller leader turns silence into node.down and back. */
+  private leaderDuties(): void {
+    const controller = this.controller;
+    const liveness = this.liveness;
+    if (controller === undefined || liveness === undefined) return;
+    const nowMs = this.runtime.clock.nowMs();
+    if (!controller.isLeader()) {
+      this.leaderSinceMs = undefined;
+      this.offlineSeenAtMs = undefined;
+      this.autoOnlineAttemptAtMs = undefined;
+      return;
+    }
+    this.leaderSinceMs ??= nowMs;
+    const state = controller.state();
+    if (state.clusterId === null) return;
+    const settings = state.settings;
+    if (settings.heartbeatIntervalMs !== this.timing.heartbeatIntervalMs || settings.failureDetectionTimeoutMs !== this.timing.failureDetectionTimeoutMs) {
+      this.timing = { heartbeatIntervalMs: settings.heartbeatIntervalMs, failureDetectionTimeoutMs: settings.failureDetectionTimeoutMs };
+    }
+    const lastHeard = new Map(liveness.views().map((v) => [v.nodeId, v.lastHeardAtMs]));
+    const decisions = failureDetectorDecisions(state, this.runtime.nodeId, nowMs - this.leaderSinceMs, {
+      silentForMs: (nodeId) => {
+        const at = lastHeard.get(nodeId);
+        return at === undefined ? null : nowMs - at;
+      },
+    }, this.runtime.wallClock.epochMs());
+    this.autoOnline(controller, state, nowMs);
+    for (const decision of decisions) {
+      const key = `${decision.type}:${decision.nodeId}`;
+      if (this.detectorInFlight.has(key)) continue;
+      this.detectorInFlight.add(key);
+      controller.propose(decision, () => this.detectorInFlight.delete(key));
+    }
+  }
+
+
   private receive(envelope: Envelope): void {
+    if (this.controller?.receive(envelope) === true) return;
     const message = envelope.message as Partial<HeartbeatMessage> | null;
     if (message?.kind === 'heartbeat' && message.clusterId === this.identity?.clusterId) {
       this.liveness?.heard(envelope.from, this.runtime.clock.nowMs());

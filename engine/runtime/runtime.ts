@@ -19,6 +19,15 @@ export interface MonotonicClock {
   nowMs(): number;
 }
 
+/**
+ * Calendar time, for labels only (event timestamps shown to operators). Never used for a
+ * decision: leases, timeouts and ordering use the monotonic clock and Raft indexes.
+ */
+export interface WallClock {
+  /** Milliseconds since 1970-01-01T00:00:00Z. */
+  epochMs(): number;
+}
+
 /** Opaque handle of a scheduled timer. */
 export type TimerId = number;
 
@@ -93,6 +102,7 @@ export interface Logger {
 export interface NodeRuntime {
   readonly nodeId: NodeId;
   readonly clock: MonotonicClock;
+  readonly wallClock: WallClock;
   readonly timers: Timers;
   readonly random: RandomSource;
   readonly transport: Transport;

@@ -2,7 +2,7 @@
 // disk latencies and faults, and each node's clock skew. The same NodeRuntime interface the real
 // server implements is handed to each simulated node, so engine code runs unchanged here.
 
-import type { DurableStore, Logger, MonotonicClock, NodeId, NodeRuntime, RandomSource, Timers, Transport, Envelope } from '../runtime/runtime';
+import type { DurableStore, Logger, MonotonicClock, NodeId, NodeRuntime, RandomSource, Timers, Transport, Envelope, WallClock } from '../runtime/runtime';
 import { assert } from '../util/assert';
 import { EventQueue, type EventHandle } from './event-queue';
 import { SeededRandom } from './prng';
@@ -23,6 +23,9 @@ export interface SimNodeState {
   runtime: NodeRuntime | undefined;
   readonly logLines: string[];
 }
+
+/** 2026-01-01T00:00:00Z: the simulated calendar's origin. */
+export const SIM_EPOCH_MS = 1_767_225_600_000;
 
 /** Bounded per-node log so long simulations do not grow without limit. */
 export const SIM_LOG_LINES_MAX = 200;
@@ -110,43 +113,48 @@ export class SimWorld {
 
   private makeRuntime(state: SimNodeState): NodeRuntime {
     const incarnation = state.incarnation;
-    const world = this;
+    const queue = this.queue;
+    const network = this.network;
+    const timerHandles = this.timers;
+    const nextTimerId = (): number => this.nextTimerId++;
     const alive = (): boolean => state.up && state.incarnation === incarnation;
     // A paused node's events are deferred, not lost: they run when it resumes.
     const PAUSE_RETRY_MS = 1;
     const runWhenAlive = (callback: () => void): void => {
       if (!alive()) return;
       if (state.paused) {
-        world.queue.schedule(world.queue.nowMs() + PAUSE_RETRY_MS, () => runWhenAlive(callback));
+        queue.schedule(queue.nowMs() + PAUSE_RETRY_MS, () => runWhenAlive(callback));
         return;
       }
       callback();
     };
-    const clock: MonotonicClock = { nowMs: () => state.clockOffsetMs + world.queue.nowMs() * state.clockRate };
+    const clock: MonotonicClock = { nowMs: () => state.clockOffsetMs + queue.nowMs() * state.clockRate };
+    // Simulated calendar time starts at a fixed instant so event timestamps replay too.
+    const wallClock: WallClock = { epochMs: () => SIM_EPOCH_MS + Math.floor(queue.nowMs()) };
     const timers: Timers = {
       schedule(delayMs, callback) {
         assert(delayMs >= 0 && Number.isFinite(delayMs), `timer delay ${delayMs}`);
-        const id = world.nextTimerId++;
-        const handle = world.queue.schedule(world.queue.nowMs() + delayMs / state.clockRate, () => {
-          world.timers.delete(id);
+        const id = nextTimerId();
+        const handle = queue.schedule(queue.nowMs() + delayMs / state.clockRate, () => {
+          timerHandles.delete(id);
           runWhenAlive(callback);
         });
-        world.timers.set(id, handle);
+        timerHandles.set(id, handle);
         return id;
       },
       cancel(timerId) {
-        world.timers.get(timerId)?.cancel();
-        world.timers.delete(timerId);
+        timerHandles.get(timerId)?.cancel();
+        timerHandles.delete(timerId);
       },
     };
     const random: RandomSource = this.random.fork();
     const transport: Transport = {
       send(to, message) {
         if (!alive()) return;
-        world.network.send(state.nodeId, to, message);
+        network.send(state.nodeId, to, message);
       },
       onReceive(handler) {
-        world.network.attach(state.nodeId, (envelope: Envelope) => runWhenAlive(() => handler(envelope)));
+        network.attach(state.nodeId, (envelope: Envelope) => runWhenAlive(() => handler(envelope)));
       },
     };
     const log: Logger = {
@@ -161,7 +169,7 @@ export class SimWorld {
       bytesWritten: () => store.bytesWritten(),
     });
     return {
-      nodeId: state.nodeId, clock, timers, random, transport, log,
+      nodeId: state.nodeId, clock, wallClock, timers, random, transport, log,
       systemStore: wrapStore(state.systemStore),
       driveStore: (driveId) => {
         let store = state.driveStores.get(driveId);

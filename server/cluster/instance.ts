@@ -5,12 +5,11 @@ import type { EmbeddedCluster } from './embedded-cluster';
 
 const KEY = Symbol.for('tessera.cluster');
 
-type Holder = { [KEY]?: EmbeddedCluster };
+type Holder = { [KEY]?: EmbeddedCluster | undefined };
 
 export function setCluster(cluster: EmbeddedCluster | undefined): void {
   const holder = globalThis as Holder;
-  if (cluster === undefined) delete holder[KEY];
-  else holder[KEY] = cluster;
+  holder[KEY] = cluster;
 }
 
 export function getCluster(): EmbeddedCluster | undefined {

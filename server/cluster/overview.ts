@@ -14,6 +14,9 @@ export interface VnOverview {
   readonly id: string;
   readonly driveId: string;
   readonly state: 'up' | 'down';
+  /** Slices this VN is primary / secondary for, over all containers. */
+  readonly primaries: number;
+  readonly secondaries: number;
 }
 
 export interface NodeOverview {
@@ -34,6 +37,16 @@ export interface ClusterOverview {
   readonly redundancy: Redundancy;
   readonly reasons: readonly string[];
   readonly nodes: readonly NodeOverview[];
-  readonly counts: { readonly nodesUp: number; readonly nodesTotal: number; readonly vns: number; readonly drives: number };
+  readonly counts: {
+    readonly nodesUp: number;
+    readonly nodesTotal: number;
+    readonly vns: number;
+    readonly drives: number;
+    readonly containers: number;
+    readonly slicesTwoCopies: number;
+    readonly slicesOneCopy: number;
+    readonly slicesNoCopy: number;
+  };
+  readonly controller: { readonly leaderId: string | null; readonly term: number; readonly commitIndex: number };
   readonly uptimeMs: number;
 }

@@ -14,6 +14,7 @@ import { LmdbStore } from './lmdb-store';
 
 export class RealNodeRuntime implements NodeRuntime {
   readonly clock = { nowMs: (): number => performance.now() };
+  readonly wallClock = { epochMs: (): number => Date.now() };
   readonly random = new SeededRandom(randomBytes(4).readInt32LE(0));
   readonly timers: Timers;
   readonly transport;

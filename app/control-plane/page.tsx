@@ -1,0 +1,5 @@
+import { ControlPlaneView } from '@/components/control-plane/control-plane-view';
+
+export default function ControlPlanePage() {
+  return <ControlPlaneView />;
+}

@@ -1,0 +1,137 @@
+// Applies one committed command to the controller state: deterministic, total (every command
+// gets a result, invalid ones are rejected with a code and leave the state unchanged apart from
+// the applied index), and it never reads a clock or random source.
+
+import { allVns, type VnSpec } from '../topology/topology';
+import { unreachable } from '../util/assert';
+import type { CommandResult, ControllerCommand } from './commands';
+import { EVENTS_RETAINED_MAX, type ClusterEvent, type EventCode, type EventSeverity, type EventSubject } from './events';
+import { validateSettings, type ClusterSettings } from './settings';
+import type { ContainerRecord, ControllerState, SliceEntry } from './state';
+
+/** Computes a balanced initial slice map; injected so the controller does not fix the algorithm. */
+export type InitialPlacement = (vns: readonly VnSpec[], sliceCount: number) => ReadonlyArray<{ readonly primary: string; readonly secondary: string }>;
+
+export const CONTAINERS_MAX = 256;
+export const CONTAINER_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+export interface ApplyOutcome {
+  readonly state: ControllerState;
+  readonly result: CommandResult;
+}
+
+function reject(state: ControllerState, index: number, code: string, message: string): ApplyOutcome {
+  return { state: { ...state, appliedIndex: index }, result: { ok: false, code, message } };
+}
+
+function buildContainer(placement: InitialPlacement, topology: ControllerState['topology'], name: string, sliceCount: number, seedHex: string, timeMs: number): ContainerRecord {
+  const map = placement(allVns(topology), sliceCount);
+  const slices: SliceEntry[] = map.map((s) => ({ primary: s.primary, secondary: s.secondary, epoch: 1, inSync: [s.primary, s.secondary] }));
+  return { name, sliceCount, seedHex, mapEpoch: 1, slices, createdAtMs: timeMs };
+}
+
+function checkContainer(state: ControllerState, name: string, sliceCount: number, seedHex: string): string | null {
+  if (!CONTAINER_NAME_PATTERN.test(name)) return `name: container names are 1-63 lowercase letters, digits, _ and - (found ${JSON.stringify(name)})`;
+  if (state.containers[name] !== undefined) return `name: container ${name} already exists`;
+  if (Object.keys(state.containers).length >= CONTAINERS_MAX) return `name: at most ${CONTAINERS_MAX} containers`;
+  if (!Number.isInteger(sliceCount) || sliceCount < 64 || sliceCount > 65_536 || (sliceCount & (sliceCount - 1)) !== 0) return `slices: must be a power of two in 64..65536 (found ${sliceCount})`;
+  if (!/^[0-9a-f]{16}$/.test(seedHex)) return `seedHex: must be 16 hex digits`;
+  return null;
+}
+
+export function applyCommand(state: ControllerState, command: ControllerCommand, index: number, placement: InitialPlacement): ApplyOutcome {
+  const events: ClusterEvent[] = [];
+  const emit = (severity: EventSeverity, code: EventCode, subject: EventSubject, message: string): void => {
+    events.push({ index, seq: events.length, timeMs: command.timeMs, severity, code, subject, message, actor: command.actor });
+  };
+  const withEvents = (next: ControllerState): ApplyOutcome => {
+    const all = events.length === 0 ? next.events : [...next.events, ...events];
+    const trimmed = all.length > EVENTS_RETAINED_MAX ? all.slice(all.length - EVENTS_RETAINED_MAX) : all;
+    return { state: { ...next, events: trimmed, appliedIndex: index }, result: { ok: true } };
+  };
+
+  if (command.type !== 'bootstrap' && state.clusterId === null) return reject(state, index, 'NotBootstrapped', 'the cluster is not bootstrapped yet');
+
+  switch (command.type) {
+    case 'bootstrap': {
+      if (state.clusterId !== null) return reject(state, index, 'AlreadyBootstrapped', `cluster ${state.clusterId} is already bootstrapped`);
+      const settingsProblem = validateSettings(command.settings);
+      if (settingsProblem !== null) return reject(state, index, 'InvalidSettings', settingsProblem);
+      const nodeStates: Record<string, 'up'> = {};
+      for (const node of command.topology.nodes) nodeStates[node.id] = 'up';
+      let next: ControllerState = { ...state, clusterId: command.clusterId, name: command.name, topology: command.topology, nodeStates, settings: command.settings };
+      emit('info', 'cluster.bootstrapped', { kind: 'cluster', id: command.clusterId }, `cluster ${command.name} bootstrapped with ${command.topology.nodes.length} nodes`);
+      const containers: Record<string, ContainerRecord> = {};
+      for (const c of command.containers) {
+        const problem = checkContainer({ ...next, containers }, c.name, c.sliceCount, c.seedHex);
+        if (problem !== null) return reject(state, index, 'InvalidContainer', problem);
+        containers[c.name] = buildContainer(placement, command.topology, c.name, c.sliceCount, c.seedHex, command.timeMs);
+        emit('info', 'container.created', { kind: 'container', id: c.name }, `container ${c.name} created with ${c.sliceCount} slices`);
+      }
+      next = { ...next, containers };
+      return withEvents(next);
+    }
+    case 'container.create': {
+      const problem = checkContainer(state, command.name, command.sliceCount, command.seedHex);
+      if (problem !== null) return reject(state, index, problem.includes('already exists') ? 'AlreadyExists' : 'InvalidContainer', problem);
+      const container = buildContainer(placement, state.topology, command.name, command.sliceCount, command.seedHex, command.timeMs);
+      emit('info', 'container.created', { kind: 'container', id: command.name }, `container ${command.name} created with ${command.sliceCount} slices`);
+      return withEvents({ ...state, containers: { ...state.containers, [command.name]: container } });
+    }
+    case 'container.delete': {
+      if (state.containers[command.name] === undefined) return reject(state, index, 'NotFound', `name: no container ${command.name}`);
+      const containers = Object.fromEntries(Object.entries(state.containers).filter(([name]) => name !== command.name));
+      emit('warning', 'container.deleted', { kind: 'container', id: command.name }, `container ${command.name} deleted`);
+      return withEvents({ ...state, containers });
+    }
+    case 'settings.set': {
+      const settings: ClusterSettings = { ...state.settings, ...command.changes };
+      const problem = validateSettings(settings);
+      if (problem !== null) return reject(state, index, 'InvalidSettings', problem);
+      for (const key of Object.keys(command.changes) as Array<keyof ClusterSettings>) {
+        if (state.settings[key] !== settings[key]) emit('info', 'settings.changed', { kind: 'settings', id: key }, `${key} changed from ${String(state.settings[key])} to ${String(settings[key])}`);
+      }
+      return withEvents({ ...state, settings });
+    }
+    case 'node.down':
+    case 'node.up': {
+      const current = state.nodeStates[command.nodeId];
+      if (current === undefined) return reject(state, index, 'NotFound', `nodeId: no node ${command.nodeId}`);
+      const target = command.type === 'node.down' ? 'down' : 'up';
+      if (current === target) return withEvents(state);
+      emit(target === 'down' ? 'error' : 'info', command.type, { kind: 'node', id: command.nodeId }, `node ${command.nodeId} ${target}: ${command.reason}`);
+      return withEvents({ ...state, nodeStates: { ...state.nodeStates, [command.nodeId]: target } });
+    }
+    case 'cluster.offline': {
+      if (state.availability === 'offline') return withEvents(state);
+      emit('critical', 'cluster.offline', { kind: 'cluster', id: state.clusterId ?? '' }, `cluster offline: ${command.reason}`);
+      return withEvents({ ...state, availability: 'offline', offlineReason: command.reason, offlineSinceIndex: index });
+    }
+    case 'cluster.online': {
+      if (state.availability === 'online') return withEvents(state);
+      emit('info', 'cluster.online', { kind: 'cluster', id: state.clusterId ?? '' }, `cluster online: ${command.reason}`);
+      return withEvents({ ...state, availability: 'online', offlineReason: null, offlineSinceIndex: null });
+    }
+    case 'cluster.auto-online.failed': {
+      emit('warning', 'cluster.auto-online.failed', { kind: 'cluster', id: state.clusterId ?? '' }, `auto-online attempt failed: ${command.reason}`);
+      return withEvents(state);
+    }
+    default:
+      return unreachable(command, 'controller command');
+  }
+}
+
+/** Primary and secondary role counts per VN of one container, for balance views. */
+export function roleCounts(container: ContainerRecord): Map<string, { primaries: number; secondaries: number }> {
+  const counts = new Map<string, { primaries: number; secondaries: number }>();
+  const bump = (vn: string, role: 'primaries' | 'secondaries'): void => {
+    const entry = counts.get(vn) ?? { primaries: 0, secondaries: 0 };
+    entry[role]++;
+    counts.set(vn, entry);
+  };
+  for (const s of container.slices) {
+    bump(s.primary, 'primaries');
+    bump(s.secondary, 'secondaries');
+  }
+  return counts;
+}

@@ -1,0 +1,45 @@
+// Cluster settings owned by the controller. cluster.yml gives the initial values; after that
+// changes go through Raft and each one is an event. Validation here is the engine's own (the
+// server validates too, with zod, before proposing).
+
+export type DegradedWritePolicy = 'accept' | 'refuse';
+
+export interface ClusterSettings {
+  readonly autoOnlineTimeoutSeconds: number;
+  readonly heartbeatIntervalMs: number;
+  readonly failureDetectionTimeoutMs: number;
+  readonly degradedWritePolicy: DegradedWritePolicy;
+}
+
+export const DEFAULT_SETTINGS: ClusterSettings = {
+  autoOnlineTimeoutSeconds: 600,
+  heartbeatIntervalMs: 100,
+  failureDetectionTimeoutMs: 1000,
+  degradedWritePolicy: 'accept',
+};
+
+/** Allowed ranges, inclusive. 0 disables auto-online. */
+export const SETTING_RANGES = {
+  autoOnlineTimeoutSeconds: { min: 0, max: 7 * 24 * 3600 },
+  heartbeatIntervalMs: { min: 10, max: 10_000 },
+  failureDetectionTimeoutMs: { min: 100, max: 120_000 },
+} as const;
+
+/** Returns the first problem as "field: rule (found value)", or null when the settings are valid. */
+export function validateSettings(settings: ClusterSettings): string | null {
+  for (const [field, range] of Object.entries(SETTING_RANGES) as Array<[keyof typeof SETTING_RANGES, { min: number; max: number }]>) {
+    const value = settings[field];
+    if (!Number.isInteger(value) || value < range.min || value > range.max) {
+      return `${field}: must be an integer in ${range.min}..${range.max} (found ${String(value)})`;
+    }
+  }
+  // Settings may come from outside TypeScript (a replayed log, a hand-edited file): check anyway.
+  const policy: string = settings.degradedWritePolicy;
+  if (policy !== 'accept' && policy !== 'refuse') {
+    return `degradedWritePolicy: must be "accept" or "refuse" (found ${JSON.stringify(settings.degradedWritePolicy)})`;
+  }
+  if (settings.failureDetectionTimeoutMs < 2 * settings.heartbeatIntervalMs) {
+    return `failureDetectionTimeoutMs: must be at least twice heartbeatIntervalMs (${settings.heartbeatIntervalMs}) (found ${settings.failureDetectionTimeoutMs})`;
+  }
+  return null;
+}

@@ -1,0 +1,21 @@
+// The standard controller wiring: Raft on the node's system store, ticking at the heartbeat
+// interval (a leader heartbeat each tick, an election after 10 to 20 silent ticks), and the
+// balanced placement of engine/placement for new containers.
+
+import { initialMap } from '../placement/index';
+import { DurableRaft } from '../raft/durable-raft';
+import type { ControllerWiring } from './tessera-node';
+
+/** Ticks without a leader before a follower campaigns (randomised up to twice this). */
+export const ELECTION_TICKS = 10;
+export const HEARTBEAT_TICKS = 1;
+
+export function defaultControllerWiring(tickMs: number): ControllerWiring {
+  return {
+    tickMs,
+    placement: (vns, sliceCount) => initialMap(vns.map((v) => ({ id: v.id, nodeId: v.nodeId })), sliceCount),
+    makeRaft: (runtime, voters) => new DurableRaft(runtime.systemStore, {
+      id: runtime.nodeId, voters, electionTicks: ELECTION_TICKS, heartbeatTicks: HEARTBEAT_TICKS, random: runtime.random,
+    }),
+  };
+}

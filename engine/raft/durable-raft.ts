@@ -1,0 +1,154 @@
+// A Raft replica whose state lives in a DurableStore: recovery at start, and each Ready made
+// durable in one atomic batch (hard state, new entries, replaced or compacted ones deleted,
+// snapshot) before its messages go out. Implements the controller's RaftPort.
+//
+//   raft/hs                 hard state (term, vote, commit)
+//   raft/snap               latest snapshot
+//   raft/e/<index, 16 digits>   log entries after the snapshot
+
+import type { DurableStore, RandomSource } from '../runtime/runtime';
+import type { RaftPort, RaftReadyBatch, RaftStatusView } from '../controller/raft-port';
+import { decodeRecord, encodeRecord } from '../codec/json-bytes';
+import { decodeEntry, decodeSnapshot, encodeEntry, encodeSnapshot } from './entry-codec';
+import { RaftNode, type RaftReady, type RaftTestFaults } from './raft';
+import type { Entry, HardState, Message, Snapshot } from './types';
+
+const HARD_STATE_KEY = 'raft/hs';
+const SNAPSHOT_KEY = 'raft/snap';
+const ENTRY_PREFIX = 'raft/e/';
+const entryKey = (index: number): string => `${ENTRY_PREFIX}${String(index).padStart(16, '0')}`;
+/** Entries read per scan at recovery. */
+const RECOVERY_SCAN_BATCH = 10_000;
+
+export interface DurableRaftOptions {
+  readonly id: string;
+  readonly voters: readonly string[];
+  readonly electionTicks: number;
+  readonly heartbeatTicks: number;
+  readonly random: RandomSource;
+  readonly faults?: RaftTestFaults;
+}
+
+/** Reads the durable Raft state (empty on a new node). Throws on a corrupt record. */
+export function recoverRaftState(store: DurableStore): { hardState: HardState; snapshot: Snapshot; entries: Entry[] } {
+  const hsBytes = store.get(HARD_STATE_KEY);
+  const hardState = hsBytes === undefined ? { term: 0, vote: null, commit: 0 } : decodeRecord(hsBytes, HARD_STATE_KEY) as HardState;
+  const snapBytes = store.get(SNAPSHOT_KEY);
+  const snapshot = snapBytes === undefined ? { index: 0, term: 0, data: new Uint8Array(0) } : decodeSnapshot(snapBytes, SNAPSHOT_KEY);
+  const entries: Entry[] = [];
+  let start = entryKey(snapshot.index + 1);
+  for (;;) {
+    const batch = store.scan({ startKey: start, endKey: `${ENTRY_PREFIX}~`, limit: RECOVERY_SCAN_BATCH });
+    for (const [key, value] of batch) {
+      const entry = decodeEntry(value, key);
+      // Only a contiguous run after the snapshot counts; anything else is a leftover of a crash.
+      if (entry.index !== snapshot.index + entries.length + 1) break;
+      entries.push(entry);
+    }
+    if (batch.length < RECOVERY_SCAN_BATCH) break;
+    start = entryKey(snapshot.index + entries.length + 1);
+  }
+  return { hardState, snapshot, entries };
+}
+
+export class DurableRaft implements RaftPort {
+  readonly node: RaftNode;
+  /** Highest entry index written to the store (to delete stale tails after truncation). */
+  private storedLastIndex: number;
+  /** Index of the snapshot in the store: entries at or below it are gone. */
+  private storedSnapshotIndex: number;
+  private current: RaftReady | null = null;
+
+  constructor(private readonly store: DurableStore, options: DurableRaftOptions) {
+    const state = recoverRaftState(store);
+    this.storedLastIndex = state.snapshot.index + state.entries.length;
+    this.storedSnapshotIndex = state.snapshot.index;
+    this.node = new RaftNode({
+      id: options.id, voters: options.voters, electionTicks: options.electionTicks, heartbeatTicks: options.heartbeatTicks,
+      random: options.random, preVote: true, checkQuorum: true, ...(options.faults === undefined ? {} : { faults: options.faults }),
+    }, state);
+  }
+
+  tick(): void {
+    this.node.tick();
+  }
+
+  step(payload: unknown): void {
+    this.node.step(payload as Message);
+  }
+
+  propose(data: Uint8Array): boolean {
+    return this.node.propose(data);
+  }
+
+  ready(): RaftReadyBatch | null {
+    if (this.current !== null || !this.node.hasReady()) return null;
+    const rd = this.node.ready();
+    this.current = rd;
+    return {
+      messages: rd.messages.map((m) => ({ to: m.to, message: m })),
+      committed: rd.committed.map((e) => ({ index: e.index, term: e.term, data: e.data })),
+      snapshot: rd.snapshot === null ? null : { index: rd.snapshot.index, data: rd.snapshot.data },
+      persist: (done) => this.persist(rd, done),
+    };
+  }
+
+  private persist(rd: RaftReady, done: (error: string | null) => void): void {
+    const writes: Array<{ key: string; value: Uint8Array | null }> = [];
+    if (rd.snapshot !== null) {
+      // A snapshot from the leader replaces the whole log.
+      writes.push({ key: SNAPSHOT_KEY, value: encodeSnapshot(rd.snapshot) });
+      for (let i = this.storedSnapshotIndex + 1; i <= this.storedLastIndex; i++) writes.push({ key: entryKey(i), value: null });
+    }
+    if (rd.truncateFrom !== null) {
+      for (let i = rd.truncateFrom; i <= this.storedLastIndex; i++) writes.push({ key: entryKey(i), value: null });
+    }
+    for (const entry of rd.entries) writes.push({ key: entryKey(entry.index), value: encodeEntry(entry) });
+    if (rd.hardState !== null) writes.push({ key: HARD_STATE_KEY, value: encodeRecord(rd.hardState) });
+    if (writes.length === 0) {
+      done(null);
+      return;
+    }
+    const last = rd.entries[rd.entries.length - 1];
+    this.store.commit(writes, (result) => {
+      if (!result.ok) {
+        done(result.error);
+        return;
+      }
+      if (last !== undefined) this.storedLastIndex = last.index;
+      else if (rd.truncateFrom !== null) this.storedLastIndex = rd.truncateFrom - 1;
+      if (rd.snapshot !== null) {
+        this.storedSnapshotIndex = rd.snapshot.index;
+        this.storedLastIndex = Math.max(rd.snapshot.index, last?.index ?? 0);
+      }
+      done(null);
+    });
+  }
+
+  advance(): void {
+    const rd = this.current;
+    if (rd === null) return;
+    this.current = null;
+    this.node.advance(rd);
+  }
+
+  compact(index: number, data: Uint8Array): void {
+    const before = this.node.log.snapshot.index;
+    this.node.compact(index, data);
+    const snapshot = this.node.log.snapshot;
+    if (snapshot.index === before) return;
+    // The snapshot and the deletion of the entries it covers land in one atomic batch.
+    const writes: Array<{ key: string; value: Uint8Array | null }> = [{ key: SNAPSHOT_KEY, value: encodeSnapshot(snapshot) }];
+    for (let i = before + 1; i <= snapshot.index; i++) writes.push({ key: entryKey(i), value: null });
+    this.storedSnapshotIndex = snapshot.index;
+    this.store.commit(writes, () => undefined);
+  }
+
+  status(): RaftStatusView {
+    const s = this.node.status();
+    return {
+      id: s.id, role: s.role, term: s.term, leaderId: s.leaderId, commitIndex: s.commitIndex, appliedIndex: s.appliedIndex,
+      lastIndex: s.lastIndex, firstIndex: s.firstIndex, snapshotIndex: s.snapshotIndex, voters: s.voters,
+    };
+  }
+}

@@ -1,0 +1,463 @@
+// The Raft consensus state machine, in the style of etcd-io/raft: pure `step(message)` and
+// `tick()`, output drained through `ready()` and acknowledged with `advance()`. No I/O, no clock:
+// the caller persists each Ready's hard state and entries before sending its messages, and applies
+// its committed entries. Includes PreVote (a partitioned node cannot disrupt the cluster when it
+// returns), CheckQuorum (a leader that lost its majority steps down, and followers ignore votes
+// while they hear a leader), bounded in-flight appends, and snapshots for lagging followers.
+
+import type { RandomSource } from '../runtime/runtime';
+import { assert } from '../util/assert';
+import { RaftLog } from './log';
+import { message, type Entry, type HardState, type Message, type Role, type Snapshot } from './types';
+
+/** Entries carried by one append message. */
+export const MAX_ENTRIES_PER_APPEND = 64;
+/** Appends in flight to one follower before the leader waits for answers (flow control). */
+export const MAX_INFLIGHT_APPENDS = 16;
+/** Proposals the leader accepts into its unpersisted tail before refusing (back-pressure). */
+export const MAX_UNCOMMITTED_ENTRIES = 4096;
+
+/** Bugs that tests can plant to prove the simulator catches them. Never set in production. */
+export interface RaftTestFaults {
+  /** Grants a vote even when this node already voted for someone else in the term. */
+  readonly grantVoteTwiceInTerm?: boolean;
+  /** Commits an entry of an older term by counting replicas (the Raft paper's Figure 8 bug). */
+  readonly commitOlderTermByCounting?: boolean;
+}
+
+export interface RaftConfig {
+  readonly id: string;
+  readonly voters: readonly string[];
+  /** Ticks without hearing a leader before campaigning (randomised in [n, 2n)). */
+  readonly electionTicks: number;
+  readonly heartbeatTicks: number;
+  readonly random: RandomSource;
+  readonly preVote: boolean;
+  readonly checkQuorum: boolean;
+  readonly faults?: RaftTestFaults;
+}
+
+export interface RaftReady {
+  readonly hardState: HardState | null;
+  /** New entries to make durable (and, when `truncateFrom` is set, everything stored from that index replaced). */
+  readonly entries: readonly Entry[];
+  readonly truncateFrom: number | null;
+  /** A snapshot received from the leader: persist it and restore the state machine from it. */
+  readonly snapshot: Snapshot | null;
+  readonly messages: readonly Message[];
+  /** Committed entries to apply, in order. */
+  readonly committed: readonly Entry[];
+  readonly lastIndex: number;
+  readonly appliedTo: number;
+}
+
+interface Progress {
+  match: number;
+  next: number;
+  inflight: number;
+  /** Waiting for an answer after a rejection: send one append at a time. */
+  probing: boolean;
+  recentActive: boolean;
+}
+
+export interface RaftStatus {
+  readonly id: string;
+  readonly role: Role;
+  readonly term: number;
+  readonly vote: string | null;
+  readonly leaderId: string | null;
+  readonly commitIndex: number;
+  readonly appliedIndex: number;
+  readonly lastIndex: number;
+  readonly firstIndex: number;
+  readonly snapshotIndex: number;
+  readonly voters: readonly string[];
+}
+
+export class RaftNode {
+  term: number;
+  vote: string | null;
+  role: Role = 'follower';
+  leaderId: string | null = null;
+  readonly log: RaftLog;
+  private electionElapsed = 0;
+  private heartbeatElapsed = 0;
+  private randomizedElectionTimeout = 0;
+  private votes = new Map<string, boolean>();
+  private readonly progress = new Map<string, Progress>();
+  private msgs: Message[] = [];
+  private prevHardState: HardState;
+  private pendingSnapshot: Snapshot | null = null;
+  private readonly faults: RaftTestFaults;
+
+  constructor(private readonly config: RaftConfig, state: { hardState: HardState; snapshot: Snapshot; entries: Entry[] }) {
+    assert(config.voters.includes(config.id) || config.voters.length > 0, 'voters are configured');
+    assert(config.electionTicks > config.heartbeatTicks, 'election timeout exceeds the heartbeat interval');
+    this.faults = config.faults ?? {};
+    this.term = state.hardState.term;
+    this.vote = state.hardState.vote;
+    this.log = new RaftLog(state.snapshot, state.entries, state.hardState.commit);
+    this.prevHardState = state.hardState;
+    this.resetElectionTimeout();
+  }
+
+  get id(): string {
+    return this.config.id;
+  }
+
+  private get peers(): string[] {
+    return this.config.voters.filter((v) => v !== this.config.id);
+  }
+
+  private quorum(): number {
+    return Math.floor(this.config.voters.length / 2) + 1;
+  }
+
+  private isVoter(): boolean {
+    return this.config.voters.includes(this.config.id);
+  }
+
+  status(): RaftStatus {
+    return {
+      id: this.config.id, role: this.role, term: this.term, vote: this.vote, leaderId: this.leaderId,
+      commitIndex: this.log.committed, appliedIndex: this.log.applied, lastIndex: this.log.lastIndex(),
+      firstIndex: this.log.firstIndex(), snapshotIndex: this.log.snapshot.index, voters: this.config.voters,
+    };
+  }
+
+  // ---- time ---------------------------------------------------------------------------------
+
+  tick(): void {
+    if (this.role === 'leader') {
+      this.heartbeatElapsed++;
+      this.electionElapsed++;
+      if (this.electionElapsed >= this.config.electionTicks) {
+        this.electionElapsed = 0;
+        if (this.config.checkQuorum && !this.quorumActive()) {
+          this.becomeFollower(this.term, null);
+          return;
+        }
+      }
+      if (this.heartbeatElapsed >= this.config.heartbeatTicks) {
+        this.heartbeatElapsed = 0;
+        this.broadcastHeartbeat();
+      }
+      return;
+    }
+    this.electionElapsed++;
+    if (this.isVoter() && this.electionElapsed >= this.randomizedElectionTimeout) {
+      this.electionElapsed = 0;
+      this.campaign(this.config.preVote);
+    }
+  }
+
+  private resetElectionTimeout(): void {
+    this.randomizedElectionTimeout = this.config.electionTicks + this.config.random.nextInt(this.config.electionTicks);
+  }
+
+  private quorumActive(): boolean {
+    let active = 1;
+    for (const [, pr] of this.progress) {
+      if (pr.recentActive) active++;
+      pr.recentActive = false;
+    }
+    return active >= this.quorum();
+  }
+
+  // ---- role changes -------------------------------------------------------------------------
+
+  private becomeFollower(term: number, leaderId: string | null): void {
+    if (term > this.term) {
+      this.term = term;
+      this.vote = null;
+    }
+    this.role = 'follower';
+    this.leaderId = leaderId;
+    this.electionElapsed = 0;
+    this.resetElectionTimeout();
+  }
+
+  private campaign(pre: boolean): void {
+    this.votes = new Map([[this.config.id, true]]);
+    if (pre) {
+      this.role = 'pre-candidate';
+      this.leaderId = null;
+    } else {
+      this.role = 'candidate';
+      this.term++;
+      this.vote = this.config.id;
+      this.leaderId = null;
+    }
+    this.resetElectionTimeout();
+    if (this.votes.size >= this.quorum()) {
+      if (pre) this.campaign(false);
+      else this.becomeLeader();
+      return;
+    }
+    const term = pre ? this.term + 1 : this.term;
+    for (const peer of this.peers) {
+      this.send(message({ type: pre ? 'pre-vote' : 'vote', from: this.config.id, to: peer, term, logIndex: this.log.lastIndex(), logTerm: this.log.lastTerm() }));
+    }
+  }
+
+  private becomeLeader(): void {
+    assert(this.role === 'candidate', `only a candidate becomes leader (was ${this.role})`);
+    this.role = 'leader';
+    this.leaderId = this.config.id;
+    this.electionElapsed = 0;
+    this.heartbeatElapsed = 0;
+    this.progress.clear();
+    for (const peer of this.peers) {
+      this.progress.set(peer, { match: 0, next: this.log.lastIndex() + 1, inflight: 0, probing: true, recentActive: true });
+    }
+    // An entry of the new term: committing it commits everything before it (Raft §5.4.2).
+    this.log.append({ term: this.term, index: this.log.lastIndex() + 1, data: null });
+    this.broadcastAppend();
+  }
+
+  // ---- proposals ----------------------------------------------------------------------------
+
+  /** Appends `data` to the log if this node leads; false otherwise (or when too far behind). */
+  propose(data: Uint8Array): boolean {
+    if (this.role !== 'leader') return false;
+    if (this.log.lastIndex() - this.log.committed >= MAX_UNCOMMITTED_ENTRIES) return false;
+    this.log.append({ term: this.term, index: this.log.lastIndex() + 1, data });
+    this.broadcastAppend();
+    return true;
+  }
+
+  // ---- messages -----------------------------------------------------------------------------
+
+  step(m: Message): void {
+    if (!this.config.voters.includes(m.from)) return;
+    if (m.term > this.term) {
+      const isPreVote = m.type === 'pre-vote' || (m.type === 'pre-vote-resp' && !m.reject);
+      if (!isPreVote) {
+        // CheckQuorum lease: while we hear a leader, a vote request from a higher term is a
+        // disruption (a node coming back from a partition), not an election.
+        if (m.type === 'vote' && this.config.checkQuorum && this.leaderId !== null && this.electionElapsed < this.config.electionTicks) return;
+        const fromLeader = m.type === 'append' || m.type === 'heartbeat' || m.type === 'snapshot';
+        this.becomeFollower(m.term, fromLeader ? m.from : null);
+      }
+    } else if (m.term < this.term) {
+      if (m.type === 'append' || m.type === 'heartbeat') {
+        // A deposed leader learns the new term from our answer and steps down.
+        this.send(message({ type: 'append-resp', from: this.config.id, to: m.from, term: this.term, reject: true }));
+      } else if (m.type === 'pre-vote') {
+        this.send(message({ type: 'pre-vote-resp', from: this.config.id, to: m.from, term: this.term, reject: true }));
+      }
+      return;
+    }
+
+    switch (m.type) {
+      case 'pre-vote': {
+        const heardLeader = this.leaderId !== null && this.electionElapsed < this.config.electionTicks;
+        const grant = !heardLeader && m.term > this.term && this.log.isUpToDate(m.logIndex, m.logTerm);
+        this.send(message({ type: 'pre-vote-resp', from: this.config.id, to: m.from, term: grant ? m.term : this.term, reject: !grant }));
+        return;
+      }
+      case 'vote': {
+        const free = this.vote === null || this.vote === m.from || this.faults.grantVoteTwiceInTerm === true;
+        const grant = free && this.log.isUpToDate(m.logIndex, m.logTerm);
+        if (grant) {
+          this.vote = m.from;
+          this.electionElapsed = 0;
+        }
+        this.send(message({ type: 'vote-resp', from: this.config.id, to: m.from, term: this.term, reject: !grant }));
+        return;
+      }
+      case 'pre-vote-resp':
+      case 'vote-resp':
+        this.tallyVote(m);
+        return;
+      case 'append':
+      case 'heartbeat':
+      case 'snapshot':
+        if (this.role === 'leader') return; // Same term, two leaders is impossible; ignore stray copies.
+        this.becomeFollower(this.term, m.from);
+        if (m.type === 'append') this.handleAppend(m);
+        else if (m.type === 'heartbeat') this.handleHeartbeat(m);
+        else this.handleSnapshot(m);
+        return;
+      case 'append-resp':
+      case 'heartbeat-resp':
+        if (this.role === 'leader') this.handleResponse(m);
+        return;
+    }
+  }
+
+  private tallyVote(m: Message): void {
+    const expected = m.type === 'pre-vote-resp' ? 'pre-candidate' : 'candidate';
+    if (this.role !== expected) return;
+    if (m.type === 'pre-vote-resp' && !m.reject && m.term !== this.term + 1) return;
+    this.votes.set(m.from, !m.reject);
+    let granted = 0;
+    let rejected = 0;
+    for (const v of this.votes.values()) if (v) granted++; else rejected++;
+    if (granted >= this.quorum()) {
+      if (this.role === 'pre-candidate') this.campaign(false);
+      else this.becomeLeader();
+    } else if (rejected >= this.quorum()) {
+      this.becomeFollower(this.term, null);
+    }
+  }
+
+  private handleAppend(m: Message): void {
+    if (m.logIndex < this.log.committed) {
+      this.send(message({ type: 'append-resp', from: this.config.id, to: m.from, term: this.term, hintIndex: this.log.committed }));
+      return;
+    }
+    if (!this.log.matches(m.logIndex, m.logTerm)) {
+      this.send(message({ type: 'append-resp', from: this.config.id, to: m.from, term: this.term, reject: true, logIndex: m.logIndex, hintIndex: this.log.lastIndex() }));
+      return;
+    }
+    this.log.appendFromLeader(m.entries);
+    const lastNew = m.logIndex + m.entries.length;
+    this.log.commitTo(Math.min(m.commit, lastNew));
+    this.send(message({ type: 'append-resp', from: this.config.id, to: m.from, term: this.term, hintIndex: lastNew }));
+  }
+
+  private handleHeartbeat(m: Message): void {
+    this.log.commitTo(Math.min(m.commit, this.log.lastIndex()));
+    this.send(message({ type: 'heartbeat-resp', from: this.config.id, to: m.from, term: this.term }));
+  }
+
+  private handleSnapshot(m: Message): void {
+    const snapshot = m.snapshot;
+    if (snapshot === null) return;
+    if (snapshot.index <= this.log.committed) {
+      this.send(message({ type: 'append-resp', from: this.config.id, to: m.from, term: this.term, hintIndex: this.log.committed }));
+      return;
+    }
+    if (this.log.matches(snapshot.index, snapshot.term)) {
+      this.log.commitTo(snapshot.index);
+    } else {
+      this.log.restore(snapshot);
+      this.pendingSnapshot = snapshot;
+    }
+    this.send(message({ type: 'append-resp', from: this.config.id, to: m.from, term: this.term, hintIndex: snapshot.index }));
+  }
+
+  private handleResponse(m: Message): void {
+    const pr = this.progress.get(m.from);
+    if (pr === undefined) return;
+    pr.recentActive = true;
+    if (m.type === 'heartbeat-resp') {
+      if (pr.match < this.log.lastIndex()) {
+        pr.probing = true;
+        pr.inflight = 0;
+        this.sendAppend(m.from, pr);
+      }
+      return;
+    }
+    if (m.reject) {
+      // Probe backwards: never past what the follower has, never past the rejected index.
+      pr.next = Math.max(pr.match + 1, Math.min(m.logIndex, m.hintIndex + 1));
+      pr.probing = true;
+      pr.inflight = 0;
+      this.sendAppend(m.from, pr);
+      return;
+    }
+    if (m.hintIndex > pr.match) pr.match = m.hintIndex;
+    pr.next = Math.max(pr.next, pr.match + 1);
+    pr.probing = false;
+    pr.inflight = Math.max(0, pr.inflight - 1);
+    if (this.maybeCommit()) this.broadcastAppend();
+    else if (pr.next <= this.log.lastIndex()) this.sendAppend(m.from, pr);
+  }
+
+  /** Advances the commit index to the highest index a quorum holds, if it is of this term. */
+  private maybeCommit(): boolean {
+    const matches = [this.log.persistedIndex, ...this.peers.map((p) => this.progress.get(p)?.match ?? 0)].sort((a, b) => b - a);
+    const candidate = matches[this.quorum() - 1] ?? 0;
+    if (candidate <= this.log.committed) return false;
+    // Only entries of the current term are committed by counting (Raft §5.4.2).
+    if (this.log.term(candidate) !== this.term && this.faults.commitOlderTermByCounting !== true) return false;
+    this.log.commitTo(candidate);
+    return true;
+  }
+
+  private broadcastAppend(): void {
+    for (const [peer, pr] of this.progress) this.sendAppend(peer, pr);
+  }
+
+  private broadcastHeartbeat(): void {
+    for (const [peer, pr] of this.progress) {
+      this.send(message({ type: 'heartbeat', from: this.config.id, to: peer, term: this.term, commit: Math.min(pr.match, this.log.committed) }));
+    }
+  }
+
+  private sendAppend(peer: string, pr: Progress): void {
+    if (pr.inflight >= (pr.probing ? 1 : MAX_INFLIGHT_APPENDS)) return;
+    if (pr.next <= this.log.snapshot.index) {
+      this.send(message({ type: 'snapshot', from: this.config.id, to: peer, term: this.term, snapshot: this.log.snapshot }));
+      pr.next = this.log.snapshot.index + 1;
+      pr.inflight++;
+      return;
+    }
+    const prevIndex = pr.next - 1;
+    const prevTerm = this.log.term(prevIndex);
+    assert(prevTerm !== undefined, `leader has the term of ${prevIndex}`);
+    const entries = pr.next <= this.log.lastIndex() ? this.log.slice(pr.next, this.log.lastIndex(), MAX_ENTRIES_PER_APPEND) : [];
+    if (entries.length === 0 && !pr.probing && pr.inflight > 0) return;
+    this.send(message({ type: 'append', from: this.config.id, to: peer, term: this.term, logIndex: prevIndex, logTerm: prevTerm, entries, commit: this.log.committed }));
+    pr.inflight++;
+    if (entries.length > 0 && !pr.probing) pr.next = entries[entries.length - 1]!.index + 1;
+  }
+
+  private send(m: Message): void {
+    this.msgs.push(m);
+  }
+
+  // ---- output -------------------------------------------------------------------------------
+
+  private hardState(): HardState {
+    return { term: this.term, vote: this.vote, commit: this.log.committed };
+  }
+
+  hasReady(): boolean {
+    const hs = this.hardState();
+    return this.msgs.length > 0 || this.pendingSnapshot !== null || this.log.persistedIndex < this.log.lastIndex()
+      || this.log.applied < this.log.committed || hs.term !== this.prevHardState.term || hs.vote !== this.prevHardState.vote || hs.commit !== this.prevHardState.commit;
+  }
+
+  ready(): RaftReady {
+    const hs = this.hardState();
+    const changed = hs.term !== this.prevHardState.term || hs.vote !== this.prevHardState.vote || hs.commit !== this.prevHardState.commit;
+    const from = Math.max(this.log.persistedIndex + 1, this.log.firstIndex());
+    const entries = from <= this.log.lastIndex() ? this.log.slice(from, this.log.lastIndex(), Number.MAX_SAFE_INTEGER) : [];
+    const committed = this.log.applied < this.log.committed ? this.log.slice(Math.max(this.log.applied + 1, this.log.firstIndex()), this.log.committed, Number.MAX_SAFE_INTEGER) : [];
+    const messages = this.msgs;
+    this.msgs = [];
+    return {
+      hardState: changed ? hs : null,
+      entries,
+      truncateFrom: Number.isFinite(this.log.dirtyFrom) ? this.log.dirtyFrom : null,
+      snapshot: this.pendingSnapshot,
+      messages,
+      committed,
+      lastIndex: this.log.lastIndex(),
+      appliedTo: this.log.committed,
+    };
+  }
+
+  /** The caller persisted `rd`, sent its messages and applied its committed entries. */
+  advance(rd: RaftReady): void {
+    if (rd.hardState !== null) this.prevHardState = rd.hardState;
+    // Messages stepped while the batch was being persisted may have truncated the log again:
+    // entries from that point on are new and not yet durable.
+    const truncatedSince = Number.isFinite(this.log.dirtyFrom) && (rd.truncateFrom === null || this.log.dirtyFrom < rd.truncateFrom);
+    const durableCap = truncatedSince ? this.log.dirtyFrom - 1 : Number.MAX_SAFE_INTEGER;
+    this.log.persistedIndex = Math.max(this.log.persistedIndex, Math.min(rd.lastIndex, this.log.lastIndex(), durableCap));
+    if (!truncatedSince) this.log.dirtyFrom = Infinity;
+    if (rd.snapshot !== null && this.pendingSnapshot === rd.snapshot) this.pendingSnapshot = null;
+    this.log.applied = Math.max(this.log.applied, rd.appliedTo);
+    // Our own entries became durable: that may complete a quorum.
+    if (this.role === 'leader' && this.maybeCommit()) this.broadcastAppend();
+  }
+
+  /** Snapshot of the applied state at `index`; entries before it are dropped. */
+  compact(index: number, data: Uint8Array): void {
+    this.log.compact(index, data);
+  }
+}

@@ -29,7 +29,8 @@ export default defineConfig({
   },
   webServer: {
     command: `node bin/tessera.mjs start --data-dir ${process.env['E2E_DATA_DIR']} --port ${port}`,
-    url: `${baseURL}/healthz`,
+    // '/' answers 503 until the console is built and serving; /healthz is ready earlier.
+    url: `${baseURL}/`,
     timeout: 240_000,
     reuseExistingServer: false,
     stdout: 'ignore',

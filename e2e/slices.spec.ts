@@ -3,7 +3,7 @@ import { expect, test } from '@playwright/test';
 test('the slice map shows the default container: 4096 slices, all with two copies, balanced roles', async ({ page }) => {
   await page.goto('/slices');
   await expect(page.getByRole('heading', { name: 'Slice map' })).toBeVisible();
-  await expect(page.getByLabel('Container')).toHaveValue('default');
+  await expect(page.getByLabel('Container', { exact: true })).toHaveValue('default');
   await expect(page.getByLabel('container summary')).toContainText('4096 slices');
   await expect(page.getByLabel('slices with two copies')).toHaveText('4096');
   await expect(page.getByRole('img', { name: /slice heatmap of 4096 slices/ })).toBeVisible();

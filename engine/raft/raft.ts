@@ -23,6 +23,8 @@ export interface RaftTestFaults {
   readonly grantVoteTwiceInTerm?: boolean;
   /** Commits an entry of an older term by counting replicas (the Raft paper's Figure 8 bug). */
   readonly commitOlderTermByCounting?: boolean;
+  /** Grants votes without checking that the candidate's log is at least as up to date (§5.4.1). */
+  readonly skipLogUpToDateCheck?: boolean;
 }
 
 export interface RaftConfig {
@@ -34,6 +36,8 @@ export interface RaftConfig {
   readonly random: RandomSource;
   readonly preVote: boolean;
   readonly checkQuorum: boolean;
+  /** Entries per append message (default MAX_ENTRIES_PER_APPEND); the swarm varies it. */
+  readonly maxEntriesPerAppend?: number;
   readonly faults?: RaftTestFaults;
 }
 
@@ -252,13 +256,13 @@ export class RaftNode {
     switch (m.type) {
       case 'pre-vote': {
         const heardLeader = this.leaderId !== null && this.electionElapsed < this.config.electionTicks;
-        const grant = !heardLeader && m.term > this.term && this.log.isUpToDate(m.logIndex, m.logTerm);
+        const grant = !heardLeader && m.term > this.term && (this.log.isUpToDate(m.logIndex, m.logTerm) || this.faults.skipLogUpToDateCheck === true);
         this.send(message({ type: 'pre-vote-resp', from: this.config.id, to: m.from, term: grant ? m.term : this.term, reject: !grant }));
         return;
       }
       case 'vote': {
         const free = this.vote === null || this.vote === m.from || this.faults.grantVoteTwiceInTerm === true;
-        const grant = free && this.log.isUpToDate(m.logIndex, m.logTerm);
+        const grant = free && (this.log.isUpToDate(m.logIndex, m.logTerm) || this.faults.skipLogUpToDateCheck === true);
         if (grant) {
           this.vote = m.from;
           this.electionElapsed = 0;
@@ -398,7 +402,7 @@ export class RaftNode {
     const prevIndex = pr.next - 1;
     const prevTerm = this.log.term(prevIndex);
     assert(prevTerm !== undefined, `leader has the term of ${prevIndex}`);
-    const entries = pr.next <= this.log.lastIndex() ? this.log.slice(pr.next, this.log.lastIndex(), MAX_ENTRIES_PER_APPEND) : [];
+    const entries = pr.next <= this.log.lastIndex() ? this.log.slice(pr.next, this.log.lastIndex(), this.config.maxEntriesPerAppend ?? MAX_ENTRIES_PER_APPEND) : [];
     if (entries.length === 0 && !pr.probing && pr.inflight > 0) return;
     this.send(message({ type: 'append', from: this.config.id, to: peer, term: this.term, logIndex: prevIndex, logTerm: prevTerm, entries, commit: this.log.committed }));
     pr.inflight++;

@@ -16,10 +16,11 @@ async function getJson(url: string): Promise<{ status: number; body: Record<stri
   return { status: response.status, body: await response.json() as Record<string, unknown> };
 }
 
-test('the server serves /healthz, /metrics and tRPC over the embedded cluster, and a restart keeps the cluster identity', async () => {
+test('the server serves /healthz, /metrics and tRPC over the embedded cluster, and a restart keeps the cluster identity and the controller\'s Raft state', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-server-'));
   const first = await startServer({ dataDir, port: 0, host: '127.0.0.1', configPath, withConsole: false });
   let clusterId: unknown;
+  let before: { containers: Array<{ name: string; seedHex: string }>; raft: Array<{ role: string; term: number; commitIndex: number }>; events: number } | undefined;
   try {
     // Heartbeats need a moment before peers see each other.
     let health = await getJson(`${first.url}/healthz`);
@@ -45,6 +46,9 @@ test('the server serves /healthz, /metrics and tRPC over the embedded cluster, a
 
     const caller = createCallerFactory(appRouter)({ cluster: getCluster() });
     assert.equal((await caller.nodes.list()).length, 3);
+    before = { containers: await caller.slices.containers(), raft: await caller.controlPlane.status(), events: (await caller.events.query({})).events.length };
+    assert.equal(before.containers[0]?.name, 'default');
+    assert.equal(before.raft.filter((r) => r.role === 'leader').length, 1);
     await assert.rejects(caller.nodes.get({ nodeId: 'node-9' }), /no node node-9/);
     assert.equal((await caller.drives.list()).length, 12);
   } finally {
@@ -54,6 +58,16 @@ test('the server serves /healthz, /metrics and tRPC over the embedded cluster, a
   try {
     const health = await getJson(`${second.url}/healthz`);
     assert.equal(health.body['clusterId'], clusterId);
+    // The controller's Raft log survived: same container seed, same events, terms and commits
+    // no lower than before (a restart re-elects, so the term grows).
+    const caller = createCallerFactory(appRouter)({ cluster: getCluster() });
+    const containers = await caller.slices.containers();
+    assert.equal(containers[0]?.seedHex, before.containers[0].seedHex);
+    assert.equal((await caller.events.query({})).events.length, before.events);
+    const raft = await caller.controlPlane.status();
+    const maxTerm = (rs: Array<{ term: number }>): number => Math.max(...rs.map((r) => r.term));
+    assert.ok(maxTerm(raft) > maxTerm(before.raft), 'a new term after the restart');
+    assert.ok(Math.max(...raft.map((r) => r.commitIndex)) >= Math.max(...before.raft.map((r) => r.commitIndex)));
   } finally {
     await second.close();
   }

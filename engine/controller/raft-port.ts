@@ -41,6 +41,10 @@ export interface RaftPort {
   ready(): RaftReadyBatch | null;
   /** Acknowledges the last batch returned by `ready` (after persisting, sending and applying). */
   advance(): void;
+  /** Proposes adding or removing one voter; returns why it was refused, or null. */
+  proposeConfChange(change: { readonly type: 'add-voter' | 'remove-voter'; readonly nodeId: string }): string | null;
+  /** Hands leadership to another voter; returns why it was refused, or null. */
+  transferLeadership(to: string): string | null;
   /** Records a snapshot of the applied state at `index` and compacts the log before it. */
   compact(index: number, data: Uint8Array): void;
   status(): RaftStatusView;

@@ -81,6 +81,14 @@ export class DurableRaft implements RaftPort {
     return this.node.propose(data);
   }
 
+  proposeConfChange(change: { readonly type: 'add-voter' | 'remove-voter'; readonly nodeId: string }): string | null {
+    return this.node.proposeConfChange(change);
+  }
+
+  transferLeadership(to: string): string | null {
+    return this.node.transferLeadership(to);
+  }
+
   ready(): RaftReadyBatch | null {
     if (this.current !== null || !this.node.hasReady()) return null;
     const rd = this.node.ready();

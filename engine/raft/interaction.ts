@@ -31,6 +31,25 @@ export class RaftInteraction {
         }
         return `${count} nodes`;
       }
+      case 'add-node': {
+        // A new, empty node that knows the current voters (it is not one of them yet).
+        const id = args[0]!;
+        const voters = this.ids.slice();
+        this.ids.push(id);
+        this.durable.set(id, { hardState: { term: 0, vote: null, commit: 0 }, snapshot: { index: 0, term: 0, data: new Uint8Array(0) }, entries: [] });
+        this.nodes.set(id, new RaftNode({ id, voters, electionTicks: 10, heartbeatTicks: 1, random: this.random.fork(), preVote: true, checkQuorum: true },
+          { hardState: this.durable.get(id)!.hardState, snapshot: this.durable.get(id)!.snapshot, entries: [] }));
+        return `${id} added (not a voter)`;
+      }
+      case 'add-voter':
+      case 'remove-voter': {
+        const refused = this.node(args[0]!).proposeConfChange({ type: command, nodeId: args[1]! });
+        return `${refused ?? 'ok'}\n${this.drain(args[0]!)}`.trim();
+      }
+      case 'transfer': {
+        const refused = this.node(args[0]!).transferLeadership(args[1]!);
+        return `${refused ?? 'ok'}\n${this.drain(args[0]!)}`.trim();
+      }
       case 'campaign':
         // Ticking past the election timeout is how a node campaigns; do exactly that.
         return this.tickUntil(args[0]!, (n) => n.role !== 'follower');
@@ -71,14 +90,14 @@ export class RaftInteraction {
           const n = this.nodes.get(id);
           if (n == null) return `${id}: down`;
           const s = n.status();
-          return `${id}: ${s.role} term=${s.term} vote=${s.vote ?? '-'} lead=${s.leaderId ?? '-'} commit=${s.commitIndex} last=${s.lastIndex} snap=${s.snapshotIndex}`;
+          return `${id}: ${s.role} term=${s.term} vote=${s.vote ?? '-'} lead=${s.leaderId ?? '-'} commit=${s.commitIndex} last=${s.lastIndex} snap=${s.snapshotIndex} voters=${s.voters.join(',')}`;
         }).join('\n');
       case 'log': {
         const n = this.node(args[0]!);
         const lines: string[] = [];
         for (let i = n.log.firstIndex(); i <= n.log.lastIndex(); i++) {
           const e = n.log.slice(i, i, 1)[0]!;
-          lines.push(`${e.index}/${e.term} ${e.data === null ? '(empty)' : new TextDecoder().decode(e.data)}`);
+          lines.push(`${e.index}/${e.term} ${e.conf !== undefined ? `${e.conf.type} ${e.conf.nodeId}` : e.data === null ? '(empty)' : new TextDecoder().decode(e.data)}`);
         }
         return lines.join('\n') || '(no entries)';
       }

@@ -103,12 +103,12 @@ export class RaftLog {
   }
 
   /** Drops entries up to `index` (already applied), keeping `data` as the snapshot. */
-  compact(index: number, data: Uint8Array): void {
+  compact(index: number, data: Uint8Array, voters?: readonly string[]): void {
     if (index <= this.snapshot.index) return;
     assert(index <= this.applied, `compact ${index} beyond applied ${this.applied}`);
     const term = this.term(index);
     assert(term !== undefined, `compact at unknown index ${index}`);
     this.entries = this.entries.slice(index - this.snapshot.index);
-    this.snapshot = { index, term, data };
+    this.snapshot = voters === undefined ? { index, term, data } : { index, term, data, voters };
   }
 }

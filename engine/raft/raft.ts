@@ -93,6 +93,11 @@ export class RaftNode {
   private prevHardState: HardState;
   private pendingSnapshot: Snapshot | null = null;
   private readonly faults: RaftTestFaults;
+  /** The latest configuration in the log (committed or not), as the dissertation prescribes. */
+  private voters: readonly string[];
+  /** Leadership transfer in progress: the target and how long we have waited. */
+  private transferee: string | null = null;
+  private transferElapsed = 0;
 
   constructor(private readonly config: RaftConfig, state: { hardState: HardState; snapshot: Snapshot; entries: Entry[] }) {
     assert(config.voters.includes(config.id) || config.voters.length > 0, 'voters are configured');
@@ -102,7 +107,29 @@ export class RaftNode {
     this.vote = state.hardState.vote;
     this.log = new RaftLog(state.snapshot, state.entries, state.hardState.commit);
     this.prevHardState = state.hardState;
+    this.voters = config.voters;
+    this.recomputeVoters();
     this.resetElectionTimeout();
+  }
+
+  /** Voters: the snapshot's configuration, then every conf change in the log after it. */
+  private recomputeVoters(): void {
+    let voters = [...(this.log.snapshot.voters ?? this.config.voters)];
+    for (const entry of this.log.entries) voters = applyConf(voters, entry);
+    const changed = voters.length !== this.voters.length || voters.some((v, i) => v !== this.voters[i]);
+    this.voters = voters;
+    if (changed && this.role === 'leader') {
+      for (const peer of this.peers) {
+        if (!this.progress.has(peer)) this.progress.set(peer, { match: 0, next: this.log.lastIndex() + 1, inflight: 0, probing: true, recentActive: true });
+      }
+      for (const peer of [...this.progress.keys()]) if (!voters.includes(peer)) this.progress.delete(peer);
+    }
+  }
+
+  private votersAt(index: number): string[] {
+    let voters = [...(this.log.snapshot.voters ?? this.config.voters)];
+    for (const entry of this.log.entries) if (entry.index <= index) voters = applyConf(voters, entry);
+    return voters;
   }
 
   get id(): string {
@@ -110,22 +137,22 @@ export class RaftNode {
   }
 
   private get peers(): string[] {
-    return this.config.voters.filter((v) => v !== this.config.id);
+    return this.voters.filter((v) => v !== this.config.id);
   }
 
   private quorum(): number {
-    return Math.floor(this.config.voters.length / 2) + 1;
+    return Math.floor(this.voters.length / 2) + 1;
   }
 
   private isVoter(): boolean {
-    return this.config.voters.includes(this.config.id);
+    return this.voters.includes(this.config.id);
   }
 
   status(): RaftStatus {
     return {
       id: this.config.id, role: this.role, term: this.term, vote: this.vote, leaderId: this.leaderId,
       commitIndex: this.log.committed, appliedIndex: this.log.applied, lastIndex: this.log.lastIndex(),
-      firstIndex: this.log.firstIndex(), snapshotIndex: this.log.snapshot.index, voters: this.config.voters,
+      firstIndex: this.log.firstIndex(), snapshotIndex: this.log.snapshot.index, voters: this.voters,
     };
   }
 
@@ -135,6 +162,10 @@ export class RaftNode {
     if (this.role === 'leader') {
       this.heartbeatElapsed++;
       this.electionElapsed++;
+      if (this.transferee !== null && ++this.transferElapsed >= this.config.electionTicks) {
+        // The target did not take over within an election timeout: give up and serve again.
+        this.transferee = null;
+      }
       if (this.electionElapsed >= this.config.electionTicks) {
         this.electionElapsed = 0;
         if (this.config.checkQuorum && !this.quorumActive()) {
@@ -177,11 +208,12 @@ export class RaftNode {
     }
     this.role = 'follower';
     this.leaderId = leaderId;
+    this.transferee = null;
     this.electionElapsed = 0;
     this.resetElectionTimeout();
   }
 
-  private campaign(pre: boolean): void {
+  private campaign(pre: boolean, transfer = false): void {
     this.votes = new Map([[this.config.id, true]]);
     if (pre) {
       this.role = 'pre-candidate';
@@ -200,7 +232,7 @@ export class RaftNode {
     }
     const term = pre ? this.term + 1 : this.term;
     for (const peer of this.peers) {
-      this.send(message({ type: pre ? 'pre-vote' : 'vote', from: this.config.id, to: peer, term, logIndex: this.log.lastIndex(), logTerm: this.log.lastTerm() }));
+      this.send(message({ type: pre ? 'pre-vote' : 'vote', from: this.config.id, to: peer, term, logIndex: this.log.lastIndex(), logTerm: this.log.lastTerm(), transfer }));
     }
   }
 
@@ -223,23 +255,54 @@ export class RaftNode {
 
   /** Appends `data` to the log if this node leads; false otherwise (or when too far behind). */
   propose(data: Uint8Array): boolean {
-    if (this.role !== 'leader') return false;
+    if (this.role !== 'leader' || this.transferee !== null) return false;
     if (this.log.lastIndex() - this.log.committed >= MAX_UNCOMMITTED_ENTRIES) return false;
     this.log.append({ term: this.term, index: this.log.lastIndex() + 1, data });
     this.broadcastAppend();
     return true;
   }
 
+  /**
+   * Proposes adding or removing one voter. Refused unless this node leads, no other change is
+   * still uncommitted (one server at a time keeps every two majorities overlapping), and the
+   * change makes sense (the leader removes itself only by transferring leadership first).
+   */
+  proposeConfChange(change: { type: 'add-voter' | 'remove-voter'; nodeId: string }): string | null {
+    if (this.role !== 'leader') return 'not the leader';
+    if (this.transferee !== null) return 'a leadership transfer is in progress';
+    for (const entry of this.log.entries) if (entry.conf !== undefined && entry.index > this.log.committed) return 'another configuration change is not committed yet';
+    if (change.type === 'add-voter' && this.voters.includes(change.nodeId)) return `${change.nodeId} is already a voter`;
+    if (change.type === 'remove-voter' && !this.voters.includes(change.nodeId)) return `${change.nodeId} is not a voter`;
+    if (change.type === 'remove-voter' && change.nodeId === this.config.id) return 'transfer leadership before removing the leader';
+    this.log.append({ term: this.term, index: this.log.lastIndex() + 1, data: null, conf: change });
+    this.recomputeVoters();
+    this.broadcastAppend();
+    return null;
+  }
+
+  /** Hands leadership to `to` once its log is complete (etcd's MsgTransferLeader). */
+  transferLeadership(to: string): string | null {
+    if (this.role !== 'leader') return 'not the leader';
+    if (to === this.config.id) return 'already the leader';
+    const pr = this.progress.get(to);
+    if (pr === undefined) return `${to} is not a voter`;
+    this.transferee = to;
+    this.transferElapsed = 0;
+    if (pr.match === this.log.lastIndex()) this.send(message({ type: 'timeout-now', from: this.config.id, to, term: this.term }));
+    else this.sendAppend(to, pr);
+    return null;
+  }
+
   // ---- messages -----------------------------------------------------------------------------
 
   step(m: Message): void {
-    if (!this.config.voters.includes(m.from)) return;
+    if (!this.voters.includes(m.from)) return;
     if (m.term > this.term) {
       const isPreVote = m.type === 'pre-vote' || (m.type === 'pre-vote-resp' && !m.reject);
       if (!isPreVote) {
         // CheckQuorum lease: while we hear a leader, a vote request from a higher term is a
         // disruption (a node coming back from a partition), not an election.
-        if (m.type === 'vote' && this.config.checkQuorum && this.leaderId !== null && this.electionElapsed < this.config.electionTicks) return;
+        if (m.type === 'vote' && !m.transfer && this.config.checkQuorum && this.leaderId !== null && this.electionElapsed < this.config.electionTicks) return;
         const fromLeader = m.type === 'append' || m.type === 'heartbeat' || m.type === 'snapshot';
         this.becomeFollower(m.term, fromLeader ? m.from : null);
       }
@@ -287,6 +350,10 @@ export class RaftNode {
       case 'heartbeat-resp':
         if (this.role === 'leader') this.handleResponse(m);
         return;
+      case 'timeout-now':
+        // The leader asks us to take over now: campaign at once, without PreVote.
+        if (this.role !== 'leader' && this.isVoter()) this.campaign(false, true);
+        return;
     }
   }
 
@@ -316,6 +383,7 @@ export class RaftNode {
       return;
     }
     this.log.appendFromLeader(m.entries);
+    if (m.entries.some((e) => e.conf !== undefined) || Number.isFinite(this.log.dirtyFrom)) this.recomputeVoters();
     const lastNew = m.logIndex + m.entries.length;
     this.log.commitTo(Math.min(m.commit, lastNew));
     this.send(message({ type: 'append-resp', from: this.config.id, to: m.from, term: this.term, hintIndex: lastNew }));
@@ -337,6 +405,7 @@ export class RaftNode {
       this.log.commitTo(snapshot.index);
     } else {
       this.log.restore(snapshot);
+      this.recomputeVoters();
       this.pendingSnapshot = snapshot;
     }
     this.send(message({ type: 'append-resp', from: this.config.id, to: m.from, term: this.term, hintIndex: snapshot.index }));
@@ -366,6 +435,7 @@ export class RaftNode {
     pr.next = Math.max(pr.next, pr.match + 1);
     pr.probing = false;
     pr.inflight = Math.max(0, pr.inflight - 1);
+    if (this.transferee === m.from && pr.match === this.log.lastIndex()) this.send(message({ type: 'timeout-now', from: this.config.id, to: m.from, term: this.term }));
     if (this.maybeCommit()) this.broadcastAppend();
     else if (pr.next <= this.log.lastIndex()) this.sendAppend(m.from, pr);
   }
@@ -462,6 +532,13 @@ export class RaftNode {
 
   /** Snapshot of the applied state at `index`; entries before it are dropped. */
   compact(index: number, data: Uint8Array): void {
-    this.log.compact(index, data);
+    this.log.compact(index, data, this.votersAt(index));
   }
+}
+
+function applyConf(voters: string[], entry: Entry): string[] {
+  const conf = entry.conf;
+  if (conf === undefined) return voters;
+  if (conf.type === 'add-voter') return voters.includes(conf.nodeId) ? voters : [...voters, conf.nodeId].sort();
+  return voters.filter((v) => v !== conf.nodeId);
 }

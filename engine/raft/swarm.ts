@@ -1,6 +1,7 @@
 // The Raft swarm: one seed builds a cluster of 3, 5 or 7 Raft nodes over a faulty network
 // (drop, duplicate, delay, reorder, partitions including one-way ones) with crashes and restarts
-// that lose everything not yet persisted, drives it with client proposals, and checks the Raft
+// that lose everything not yet persisted, membership changes and leadership transfers, drives it
+// with client proposals, and checks the Raft
 // safety properties after every event. A heal phase then demands liveness: a leader and a newly
 // committed entry within a bound. Pure: time is virtual and all randomness comes from the seed.
 
@@ -24,6 +25,8 @@ export interface SwarmResult {
   readonly events: number;
   readonly committed: number;
   readonly leadersElected: number;
+  /** Membership changes that committed (applied somewhere). */
+  readonly confChanges: number;
 }
 
 const TICK_MS = 10;
@@ -76,10 +79,11 @@ export function runSwarmSeed(seed: number, options: SwarmOptions = {}): SwarmRes
   const appliedAt = new Map<number, string>();
   let maxCommitted = 0;
   let leadersElected = 0;
+  const confIndexes = new Set<number>();
   let events = 0;
   let proposals = 0;
 
-  const entryKey = (e: Entry): string => `${e.term}:${e.data === null ? '-' : Array.from(e.data).join('.')}`;
+  const entryKey = (e: Entry): string => `${e.term}:${e.conf !== undefined ? `${e.conf.type}:${e.conf.nodeId}` : e.data === null ? '-' : Array.from(e.data).join('.')}`;
 
   function fail(message: string): never {
     throw new Violation(message);
@@ -140,6 +144,7 @@ export function runSwarmSeed(seed: number, options: SwarmOptions = {}): SwarmRes
         const earlier = appliedAt.get(e.index);
         if (earlier !== undefined && earlier !== key) fail(`${node.id} applied ${key} at index ${e.index}, another node applied ${earlier}`);
         appliedAt.set(e.index, key);
+        if (e.conf !== undefined) confIndexes.add(e.index);
         maxCommitted = Math.max(maxCommitted, e.index);
       }
       raft.advance(rd);
@@ -239,6 +244,20 @@ export function runSwarmSeed(seed: number, options: SwarmOptions = {}): SwarmRes
       } else if (roll < 0.66 + crashProbability) {
         cut.clear();
       } else if (roll < 0.72 + crashProbability) {
+        // Membership churn: the leader removes a voter (keeping at least 3), adds a non-voter
+        // back, or hands leadership to another voter.
+        const leader = [...nodes.values()].find((n) => n.raft?.role === 'leader')?.raft ?? null;
+        if (leader !== null) {
+          const voters = leader.status().voters;
+          const others = voters.filter((v) => v !== leader.id);
+          const outside = ids.filter((id) => !voters.includes(id));
+          const action = random.nextInt(3);
+          if (action === 0 && voters.length > 3) leader.proposeConfChange({ type: 'remove-voter', nodeId: others[random.nextInt(others.length)]! });
+          else if (action <= 1 && outside.length > 0) leader.proposeConfChange({ type: 'add-voter', nodeId: outside[random.nextInt(outside.length)]! });
+          else if (others.length > 0) leader.transferLeadership(others[random.nextInt(others.length)]!);
+          drain(nodes.get(leader.id)!);
+        }
+      } else if (roll < 0.78 + crashProbability) {
         // Restart a crashed node, so the cluster keeps a quorum often enough to make progress.
         const down = [...nodes.values()].filter((n) => n.raft === null);
         const back = down[random.nextInt(Math.max(1, down.length))];
@@ -259,9 +278,9 @@ export function runSwarmSeed(seed: number, options: SwarmOptions = {}): SwarmRes
     }
     if (healedAt === null) fail(`no entry committed within ${healBoundMs} ms after healing`);
     checkLogs();
-    return { seed, nodes: nodeCount, violation: null, events, committed: maxCommitted, leadersElected };
+    return { seed, nodes: nodeCount, violation: null, events, committed: maxCommitted, leadersElected, confChanges: confIndexes.size };
   } catch (error) {
     if (!(error instanceof Violation)) throw error;
-    return { seed, nodes: nodeCount, violation: error.message, events, committed: maxCommitted, leadersElected };
+    return { seed, nodes: nodeCount, violation: error.message, events, committed: maxCommitted, leadersElected, confChanges: confIndexes.size };
   }
 }

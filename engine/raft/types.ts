@@ -2,11 +2,19 @@
 // Plain data only, so messages cross the in-process transport, the simulator and (later) a wire
 // codec unchanged.
 
+/** A change of the voter set, one server at a time (Raft dissertation §4.1). */
+export interface ConfChange {
+  readonly type: 'add-voter' | 'remove-voter';
+  readonly nodeId: string;
+}
+
 export interface Entry {
   readonly term: number;
   readonly index: number;
-  /** The proposal's bytes; null for the empty entry a new leader appends. */
+  /** The proposal's bytes; null for the empty entry a new leader appends and for conf changes. */
   readonly data: Uint8Array | null;
+  /** Set on configuration entries. A node uses the latest configuration in its log, committed or not. */
+  readonly conf?: ConfChange;
 }
 
 /** What must be durable before a node answers anyone: its term, its vote, how far it committed. */
@@ -20,6 +28,8 @@ export interface Snapshot {
   readonly index: number;
   readonly term: number;
   readonly data: Uint8Array;
+  /** The voter set as of `index` (absent: the voters the node was configured with). */
+  readonly voters?: readonly string[];
 }
 
 export type MessageType =
@@ -27,7 +37,8 @@ export type MessageType =
   | 'vote' | 'vote-resp'
   | 'append' | 'append-resp'
   | 'heartbeat' | 'heartbeat-resp'
-  | 'snapshot';
+  | 'snapshot'
+  | 'timeout-now';
 
 export interface Message {
   readonly type: MessageType;
@@ -45,10 +56,12 @@ export interface Message {
   /** append-resp: the follower's last index when rejecting (where to probe next); else its match. */
   readonly hintIndex: number;
   readonly snapshot: Snapshot | null;
+  /** A vote request sent on a leader's behalf during a leadership transfer: bypasses the lease. */
+  readonly transfer: boolean;
 }
 
 export type Role = 'follower' | 'pre-candidate' | 'candidate' | 'leader';
 
 export function message(fields: Partial<Message> & Pick<Message, 'type' | 'from' | 'to' | 'term'>): Message {
-  return { logIndex: 0, logTerm: 0, entries: [], commit: 0, reject: false, hintIndex: 0, snapshot: null, ...fields };
+  return { logIndex: 0, logTerm: 0, entries: [], commit: 0, reject: false, hintIndex: 0, snapshot: null, transfer: false, ...fields };
 }

@@ -1,0 +1,40 @@
+// Placement benchmark: for a grid of topologies, the balance reached, pair sharing against its
+// bound, peers per VN, compute time, and the roles moved by scale-out (+1 node) against the ideal
+// and by a node failure. Run: node --import tsx bench/placement.ts [--quick]
+import { failover, initialMap, metrics, moves, scaleOut, type PlacementVn } from '../engine/placement/index';
+
+function vnsFor(nodeCount: number, vnsPerNode: number, firstNode = 1): PlacementVn[] {
+  const out: PlacementVn[] = [];
+  for (let n = 0; n < nodeCount; n++) for (let v = 0; v < vnsPerNode; v++) out.push({ id: `node-${firstNode + n}/vn-${v}`, nodeId: `node-${firstNode + n}` });
+  return out;
+}
+
+function timed<T>(run: () => T): { value: T; ms: number } {
+  const start = performance.now();
+  const value = run();
+  return { value, ms: performance.now() - start };
+}
+
+const quick = process.argv.includes('--quick');
+const grid: Array<[number, number, number]> = [];
+for (const n of quick ? [3, 8] : [3, 4, 8, 16, 32, 64]) for (const v of [4, 8]) for (const s of quick ? [4096] : [4096, 16384]) grid.push([n, v, s]);
+
+// Warm the JIT so the first row is not charged for compilation.
+initialMap(vnsFor(8, 8), 4096);
+
+const header = ['nodes', 'vns/node', 'slices', 'map ms', 'prim min..max', 'sec min..max', 'pair max/bound', 'peers min', 'scale-out ms', 'moved/ideal', 'ratio', 'fail-node copies'];
+console.log(`| ${header.join(' | ')} |`);
+console.log(`|${header.map(() => '---').join('|')}|`);
+for (const [n, v, s] of grid) {
+  const vns = vnsFor(n, v);
+  const built = timed(() => initialMap(vns, s));
+  const m = metrics(vns, built.value);
+  const added = vnsFor(1, v, n + 1);
+  const grown = timed(() => scaleOut(vns, built.value, added));
+  const mv = moves(built.value, grown.value, added.map((x) => x.id));
+  const lost = vns.filter((x) => x.nodeId === 'node-1').map((x) => x.id);
+  const failed = failover(vns, built.value, lost);
+  const fm = moves(built.value, failed);
+  console.log(`| ${[n, v, s, built.ms.toFixed(1), `${m.primariesMin}..${m.primariesMax}`, `${m.secondariesMin}..${m.secondariesMax}`, `${m.pairShareMax}/${m.pairShareBound}`, m.peersMin,
+    grown.ms.toFixed(0), `${mv.roleChanges}/${mv.idealRoleChanges}`, (mv.roleChanges / mv.idealRoleChanges).toFixed(3), fm.copiesMoved].join(' | ')} |`);
+}

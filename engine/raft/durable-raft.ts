@@ -2,18 +2,24 @@
 // durable in one atomic batch (hard state, new entries, replaced or compacted ones deleted,
 // snapshot) before its messages go out. Implements the controller's RaftPort.
 //
-//   raft/hs                 hard state (term, vote, commit)
+//   raft/hs/0, raft/hs/1    hard state (term, vote, commit), written alternately with a sequence
+//                           number, so a torn write of one slot leaves the other (older, and the
+//                           only one ever acknowledged) intact
 //   raft/snap               latest snapshot
 //   raft/e/<index, 16 digits>   log entries after the snapshot
 
 import type { DurableStore, RandomSource } from '../runtime/runtime';
 import type { RaftPort, RaftReadyBatch, RaftStatusView } from '../controller/raft-port';
-import { decodeRecord, encodeRecord } from '../codec/json-bytes';
+import { CorruptRecordError, decodeRecord, encodeRecord } from '../codec/json-bytes';
 import { decodeEntry, decodeSnapshot, encodeEntry, encodeSnapshot } from './entry-codec';
 import { RaftNode, type RaftReady, type RaftTestFaults } from './raft';
 import type { Entry, HardState, Message, Snapshot } from './types';
 
-const HARD_STATE_KEY = 'raft/hs';
+const HARD_STATE_SLOTS = ['raft/hs/0', 'raft/hs/1'] as const;
+
+interface StoredHardState extends HardState {
+  readonly seq: number;
+}
 const SNAPSHOT_KEY = 'raft/snap';
 const ENTRY_PREFIX = 'raft/e/';
 const entryKey = (index: number): string => `${ENTRY_PREFIX}${String(index).padStart(16, '0')}`;
@@ -29,24 +35,56 @@ export interface DurableRaftOptions {
   readonly faults?: RaftTestFaults;
 }
 
-/** Reads the durable Raft state (empty on a new node). Throws on a corrupt record. */
+/** The newest valid hard-state slot; a torn slot is skipped. Throws when slots exist but none is valid. */
+function readHardState(store: DurableStore): { hardState: HardState; seq: number } {
+  let best: StoredHardState | undefined;
+  let present = 0;
+  for (const key of HARD_STATE_SLOTS) {
+    const bytes = store.get(key);
+    if (bytes === undefined) continue;
+    present++;
+    try {
+      const slot = decodeRecord(bytes, key) as StoredHardState;
+      if (best === undefined || slot.seq > best.seq) best = slot;
+    } catch {
+      // Torn: the other slot holds the last acknowledged hard state.
+    }
+  }
+  if (best === undefined) {
+    if (present > 0) throw new CorruptRecordError('raft hard state: every slot is damaged');
+    return { hardState: { term: 0, vote: null, commit: 0 }, seq: 0 };
+  }
+  return { hardState: { term: best.term, vote: best.vote, commit: best.commit }, seq: best.seq };
+}
+
+/** Reads the durable Raft state (empty on a new node). Throws on a damaged hard state or log. */
 export function recoverRaftState(store: DurableStore): { hardState: HardState; snapshot: Snapshot; entries: Entry[] } {
-  const hsBytes = store.get(HARD_STATE_KEY);
-  const hardState = hsBytes === undefined ? { term: 0, vote: null, commit: 0 } : decodeRecord(hsBytes, HARD_STATE_KEY) as HardState;
+  const { hardState } = readHardState(store);
   const snapBytes = store.get(SNAPSHOT_KEY);
   const snapshot = snapBytes === undefined ? { index: 0, term: 0, data: new Uint8Array(0) } : decodeSnapshot(snapBytes, SNAPSHOT_KEY);
   const entries: Entry[] = [];
   let start = entryKey(snapshot.index + 1);
-  for (;;) {
+  scan: for (;;) {
     const batch = store.scan({ startKey: start, endKey: `${ENTRY_PREFIX}~`, limit: RECOVERY_SCAN_BATCH });
     for (const [key, value] of batch) {
-      const entry = decodeEntry(value, key);
+      let entry: Entry;
+      try {
+        entry = decodeEntry(value, key);
+      } catch {
+        // A torn record can only be the tail of a batch that never became durable (and so was
+        // never acknowledged): the log ends before it. Anything after it is from the same batch.
+        break scan;
+      }
       // Only a contiguous run after the snapshot counts; anything else is a leftover of a crash.
-      if (entry.index !== snapshot.index + entries.length + 1) break;
+      if (entry.index !== snapshot.index + entries.length + 1) break scan;
       entries.push(entry);
     }
     if (batch.length < RECOVERY_SCAN_BATCH) break;
     start = entryKey(snapshot.index + entries.length + 1);
+  }
+  // Entries beyond what the hard state committed may be dropped, but never committed ones.
+  if (snapshot.index + entries.length < hardState.commit) {
+    throw new CorruptRecordError(`raft log ends at ${snapshot.index + entries.length} but ${hardState.commit} was committed: the log is damaged`);
   }
   return { hardState, snapshot, entries };
 }
@@ -58,9 +96,12 @@ export class DurableRaft implements RaftPort {
   /** Index of the snapshot in the store: entries at or below it are gone. */
   private storedSnapshotIndex: number;
   private current: RaftReady | null = null;
+  /** Sequence number of the last hard state written; the slot is seq mod 2. */
+  private hardStateSeq: number;
 
   constructor(private readonly store: DurableStore, options: DurableRaftOptions) {
     const state = recoverRaftState(store);
+    this.hardStateSeq = readHardState(store).seq;
     this.storedLastIndex = state.snapshot.index + state.entries.length;
     this.storedSnapshotIndex = state.snapshot.index;
     this.node = new RaftNode({
@@ -112,7 +153,12 @@ export class DurableRaft implements RaftPort {
       for (let i = rd.truncateFrom; i <= this.storedLastIndex; i++) writes.push({ key: entryKey(i), value: null });
     }
     for (const entry of rd.entries) writes.push({ key: entryKey(entry.index), value: encodeEntry(entry) });
-    if (rd.hardState !== null) writes.push({ key: HARD_STATE_KEY, value: encodeRecord(rd.hardState) });
+    if (rd.hardState !== null) {
+      const seq = this.hardStateSeq + 1;
+      const stored: StoredHardState = { ...rd.hardState, seq };
+      writes.push({ key: HARD_STATE_SLOTS[seq % 2]!, value: encodeRecord(stored) });
+      this.hardStateSeq = seq;
+    }
     if (writes.length === 0) {
       done(null);
       return;

@@ -1,6 +1,8 @@
 // An in-memory DurableStore with a disk's failure modes: batches become durable only after a
-// simulated fsync delay; a crash loses every batch not yet durable (whole batches, never half of
-// one, matching the DurableStore contract); fsync can be made to fail.
+// simulated fsync delay; a crash loses every batch not yet durable; fsync can be made to fail;
+// and, beyond the DurableStore contract, a crash can tear the batch being written (a prefix of
+// its writes lands, the last of them cut short), as a device without atomic writes would. Engine
+// code must detect a torn record by its checksum, never trust it.
 
 import type { CommitResult, DurableStore, StoreWrite } from '../runtime/runtime';
 import type { EventQueue } from './event-queue';
@@ -9,12 +11,14 @@ import type { SeededRandom } from './prng';
 export interface SimStoreFaults {
   /** Probability that a commit's fsync reports an error (the batch is then not durable). */
   fsyncErrorProbability: number;
+  /** Probability that a crash tears the oldest unsynced batch instead of dropping it whole. */
+  tornWriteProbability: number;
   /** Simulated fsync latency range in ms. */
   fsyncMinMs: number;
   fsyncMaxMs: number;
 }
 
-export const DEFAULT_STORE_FAULTS: SimStoreFaults = { fsyncErrorProbability: 0, fsyncMinMs: 0.1, fsyncMaxMs: 2 };
+export const DEFAULT_STORE_FAULTS: SimStoreFaults = { fsyncErrorProbability: 0, tornWriteProbability: 0, fsyncMinMs: 0.1, fsyncMaxMs: 2 };
 
 interface PendingBatch {
   readonly writes: readonly StoreWrite[];
@@ -27,6 +31,8 @@ export class SimStore implements DurableStore {
   private visible = new Map<string, Uint8Array>();
   private pending: PendingBatch[] = [];
   private written = 0;
+  /** Crashes that tore a batch (for tests to know the fault fired). */
+  tornWrites = 0;
   /** Bumped on crash so callbacks of batches from before the crash never fire. */
   private generation = 0;
 
@@ -78,6 +84,16 @@ export class SimStore implements DurableStore {
   /** Power loss: everything not yet durable disappears; pending callbacks never fire. */
   crash(): void {
     this.generation++;
+    const torn = this.pending[0];
+    if (torn !== undefined && torn.writes.length > 0 && this.random.nextFloat() < this.faults.tornWriteProbability) {
+      // A prefix of the batch reaches the platter; its last write is cut short.
+      const landed = 1 + this.random.nextInt(torn.writes.length);
+      torn.writes.slice(0, landed).forEach((w, i) => {
+        if (w.value === null) this.durable.delete(w.key);
+        else this.durable.set(w.key, i === landed - 1 ? w.value.slice(0, this.random.nextInt(Math.max(1, w.value.length))) : w.value.slice());
+      });
+      this.tornWrites++;
+    }
     this.pending = [];
     this.visible = new Map(this.durable);
   }

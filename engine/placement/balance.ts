@@ -19,7 +19,9 @@ import { roleTargets } from './bounds';
 /** Score weights of a move: relieving a pair over the bound beats everything; creating one is worst. */
 const RELIEVES_OVER_BOUND = 10_000;
 const CREATES_OVER_BOUND = 5_000;
-const BOTH_COPIES_MOVED_PENALTY = 1_000;
+// A tie-breaker only: moving both roles of one slice costs the same two copies as two single moves,
+// and forbidding it leaves the pairs between new VNs empty while old pairs stay at the bound.
+const BOTH_COPIES_MOVED_PENALTY = 0.5;
 
 /** How good it is to move a role from a pair sharing `fromCount` slices to one sharing `toCount`. */
 function moveScore(fromCount: number, toCount: number, pairBound: number): number {
@@ -99,7 +101,7 @@ function balancePrimaries(a: Assignment, movedPrimary: Uint8Array, freshSecondar
   // fullest pair. Only slices that keep a copy elsewhere may move their primary: a slice whose
   // secondary is fresh holds its only copy on the primary.
   for (let guard = 0; guard < a.sliceCount * 4; guard++) {
-    const over = mostOver(a.primaryCount, targets);
+    const over = mostOverBound(a, a.primaryCount, targets, pairBound, 'row');
     if (over === NONE) return;
     const underVns: number[] = [];
     for (let v = 0; v < a.vnCount; v++) if (a.primaryCount[v]! < targets[v]!) underVns.push(v);
@@ -148,7 +150,7 @@ function balanceSecondaries(a: Assignment, movedPrimary: Uint8Array, pairBound: 
   const targets = roleTargets(a.sliceCount, a.secondaryCount);
   // Move secondaries from VNs over target to VNs under target.
   for (let guard = 0; guard < a.sliceCount * 4; guard++) {
-    const over = mostOver(a.secondaryCount, targets);
+    const over = mostOverBound(a, a.secondaryCount, targets, pairBound, 'column');
     if (over === NONE) return;
     const underVns: number[] = [];
     for (let v = 0; v < a.vnCount; v++) if (a.secondaryCount[v]! < targets[v]!) underVns.push(v);
@@ -270,14 +272,28 @@ function bestPartner(a: Assignment, p: number, allowed: (v: number) => boolean):
   return best;
 }
 
-function mostOver(counts: Int32Array, targets: Int32Array): number {
+/**
+ * Among VNs over their role target, the one whose pairs (its row as primary, its column as
+ * secondary) exceed the bound the most, then the one most over target: moves from it relieve
+ * over-bound pairs, which otherwise cost two moves each in the repair pass.
+ */
+function mostOverBound(a: Assignment, counts: Int32Array, targets: Int32Array, pairBound: number, axis: 'row' | 'column'): number {
+  const T = a.vnCount;
   let best = NONE;
+  let bestBoundExcess = -1;
   let bestExcess = 0;
-  for (let v = 0; v < counts.length; v++) {
+  for (let v = 0; v < T; v++) {
     const excess = counts[v]! - targets[v]!;
-    if (excess > bestExcess) {
-      bestExcess = excess;
+    if (excess <= 0) continue;
+    let boundExcess = 0;
+    for (let w = 0; w < T; w++) {
+      const c = axis === 'row' ? a.pair[v * T + w]! : a.pair[w * T + v]!;
+      if (c > pairBound) boundExcess += c - pairBound;
+    }
+    if (boundExcess > bestBoundExcess || (boundExcess === bestBoundExcess && excess > bestExcess)) {
       best = v;
+      bestBoundExcess = boundExcess;
+      bestExcess = excess;
     }
   }
   return best;

@@ -199,10 +199,6 @@ export class DurableRaft implements RaftPort {
   }
 
   status(): RaftStatusView {
-    const s = this.node.status();
-    return {
-      id: s.id, role: s.role, term: s.term, leaderId: s.leaderId, commitIndex: s.commitIndex, appliedIndex: s.appliedIndex,
-      lastIndex: s.lastIndex, firstIndex: s.firstIndex, snapshotIndex: s.snapshotIndex, voters: s.voters,
-    };
+    return this.node.status();
   }
 }

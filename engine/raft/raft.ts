@@ -5,6 +5,7 @@
 // returns), CheckQuorum (a leader that lost its majority steps down, and followers ignore votes
 // while they hear a leader), bounded in-flight appends, and snapshots for lagging followers.
 
+import type { RaftStatusView } from '../controller/raft-port';
 import type { RandomSource } from '../runtime/runtime';
 import { assert } from '../util/assert';
 import { RaftLog } from './log';
@@ -64,18 +65,9 @@ interface Progress {
   recentActive: boolean;
 }
 
-export interface RaftStatus {
-  readonly id: string;
-  readonly role: Role;
-  readonly term: number;
+/** The port's view of a replica, plus this node's vote. */
+export interface RaftStatus extends RaftStatusView {
   readonly vote: string | null;
-  readonly leaderId: string | null;
-  readonly commitIndex: number;
-  readonly appliedIndex: number;
-  readonly lastIndex: number;
-  readonly firstIndex: number;
-  readonly snapshotIndex: number;
-  readonly voters: readonly string[];
 }
 
 export class RaftNode {

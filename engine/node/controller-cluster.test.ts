@@ -136,3 +136,19 @@ test('the same seed gives the same controller history', () => {
   };
   assert.equal(history(9), history(9));
 });
+
+test('a committed heartbeat setting is adopted by every node, followers included', () => {
+  const cluster = boot(5, false);
+  cluster.world.runUntil(() => leader(cluster) !== undefined, 10_000, 10);
+  proposeAndWait(cluster, bootstrapCommand);
+  assert.deepEqual(proposeAndWait(cluster, { type: 'settings.set', actor: 'op', timeMs: 0, changes: { heartbeatIntervalMs: 250, failureDetectionTimeoutMs: 2000 } }), { ok: true });
+  cluster.world.runFor(1_000);
+  for (const node of cluster.nodes.values()) {
+    const peers = node.status().peers;
+    // With 250 ms heartbeats every peer was heard within the new 2 s timeout.
+    assert.ok(peers.every((p) => p.up), JSON.stringify(peers));
+    assert.equal(node.controllerState()?.settings.heartbeatIntervalMs, 250);
+  }
+  // Every node, followers included, now runs with the committed timing.
+  for (const node of cluster.nodes.values()) assert.deepEqual(node.status().timing, { heartbeatIntervalMs: 250, failureDetectionTimeoutMs: 2000 });
+});

@@ -63,6 +63,8 @@ export interface NodeStatus {
   readonly peers: readonly PeerStatus[];
   readonly drives: readonly DriveStatus[];
   readonly vnIds: readonly string[];
+  /** The heartbeat and failure-detection timing this node currently runs with. */
+  readonly timing: NodeTimingSettings;
 }
 
 export class TesseraNode {
@@ -162,6 +164,7 @@ export class TesseraNode {
       })),
       drives: self === undefined ? [] : self.drives.map((d) => ({ id: d.id, capacityBytes: d.capacityBytes, bytesWritten: this.drives.get(d.id)?.bytesWritten() ?? 0 })),
       vnIds: self === undefined ? [] : self.vns.map((v) => v.id),
+      timing: this.timing,
     };
   }
 
@@ -198,12 +201,20 @@ export class TesseraNode {
     this.leaderDuties();
   }
 
-  /** Runs with each heartbeat: the controller leader turns silence into node.down and back. */
+  /**
+   * Runs with each heartbeat: every node adopts the committed timing settings; the controller
+   * leader turns silence into node.down and back, and runs auto-online.
+   */
   private leaderDuties(): void {
     const controller = this.controller;
     const liveness = this.liveness;
     if (controller === undefined || liveness === undefined) return;
     const nowMs = this.runtime.clock.nowMs();
+    // Every node follows the committed timing settings, not only the leader.
+    const settings = controller.state().settings;
+    if (controller.state().clusterId !== null && (settings.heartbeatIntervalMs !== this.timing.heartbeatIntervalMs || settings.failureDetectionTimeoutMs !== this.timing.failureDetectionTimeoutMs)) {
+      this.timing = { heartbeatIntervalMs: settings.heartbeatIntervalMs, failureDetectionTimeoutMs: settings.failureDetectionTimeoutMs };
+    }
     if (!controller.isLeader()) {
       this.leaderSinceMs = undefined;
       this.offlineSeenAtMs = undefined;
@@ -213,10 +224,6 @@ export class TesseraNode {
     this.leaderSinceMs ??= nowMs;
     const state = controller.state();
     if (state.clusterId === null) return;
-    const settings = state.settings;
-    if (settings.heartbeatIntervalMs !== this.timing.heartbeatIntervalMs || settings.failureDetectionTimeoutMs !== this.timing.failureDetectionTimeoutMs) {
-      this.timing = { heartbeatIntervalMs: settings.heartbeatIntervalMs, failureDetectionTimeoutMs: settings.failureDetectionTimeoutMs };
-    }
     const lastHeard = new Map(liveness.views().map((v) => [v.nodeId, v.lastHeardAtMs]));
     const decisions = failureDetectorDecisions(state, this.runtime.nodeId, nowMs - this.leaderSinceMs, {
       silentForMs: (nodeId) => {
@@ -232,7 +239,6 @@ export class TesseraNode {
       controller.propose(decision, () => this.detectorInFlight.delete(key));
     }
   }
-
 
   private receive(envelope: Envelope): void {
     if (this.controller?.receive(envelope) === true) return;

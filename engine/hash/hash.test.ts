@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { xxh64 as nativeXxh64 } from '@node-rs/xxhash';
 import { xxh64 } from './xxh64';
+import { xxh64Halves } from './xxh64-fast';
 import { HashSeedError, sliceHasher, sliceOf } from './slice-of';
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -22,6 +23,28 @@ test('XXH64 agrees with the native implementation on random inputs, seeds and ev
   }
   fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), (bytes, seed) => {
     assert.equal(xxh64(bytes, seed), nativeXxh64(bytes, seed));
+  }), { numRuns: 2000 });
+});
+
+test('the 32-bit-halves XXH64 used on the hot path is bit-exact with the native one', () => {
+  const fast = (bytes: Uint8Array, seed: bigint): bigint => {
+    const [hi, lo] = xxh64Halves(bytes, Number(seed >> 32n), Number(seed & 0xffffffffn));
+    return (BigInt(hi) << 32n) | BigInt(lo);
+  };
+  for (let len = 0; len <= 100; len++) {
+    const bytes = Uint8Array.from({ length: len }, (_, i) => (i * 37 + len) & 0xff);
+    assert.equal(fast(bytes, 0xffffffffffffffffn), nativeXxh64(bytes, 0xffffffffffffffffn), `length ${len}`);
+  }
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), (bytes, seed) => {
+    assert.equal(fast(bytes, seed), nativeXxh64(bytes, seed));
+  }), { numRuns: 2000 });
+});
+
+test('key to slice equals the reference xxh64 mod S, for powers of two and other counts, and for non-ASCII keys', () => {
+  fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), fc.integer({ min: 1, max: 70_000 }), (key, seed, count) => {
+    const seedHex = seed.toString(16).padStart(16, '0');
+    const expected = Number(xxh64(new TextEncoder().encode(key), seed) % BigInt(count));
+    assert.equal(sliceOf(key, seedHex, count), expected);
   }), { numRuns: 2000 });
 });
 

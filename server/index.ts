@@ -14,7 +14,7 @@ import { ensureWritableDataDir } from './cluster/data-dir';
 import { EmbeddedCluster } from './cluster/embedded-cluster';
 import { getCluster, setCluster } from './cluster/instance';
 import { buildConsole, hasConsoleBuild } from './http/build';
-import { createMetricsRegistry } from './http/metrics';
+import { createMetrics } from './http/metrics';
 import { appRouter } from './routers/_app';
 
 export const ROOT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -70,7 +70,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const config = loadClusterConfig(options.configPath);
   ensureWritableDataDir(options.dataDir);
 
-  const metrics = createMetricsRegistry();
+  const metrics = createMetrics();
   const trpcHandler = createHTTPHandler({ router: appRouter, basePath: '/api/trpc/', createContext: () => ({ cluster: getCluster() }) });
   let consoleHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
 
@@ -83,7 +83,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return sendJson(res, o.availability === 'online' ? 200 : 503, { status: o.availability, redundancy: o.redundancy, reasons: o.reasons, clusterId: o.clusterId, nodesUp: o.counts.nodesUp, nodesTotal: o.counts.nodesTotal });
     }
     if (path === '/metrics') {
-      void metrics.metrics().then((text) => {
+      void metrics.scrape().then((text) => {
         res.writeHead(200, { 'content-type': metrics.contentType });
         res.end(text);
       }, (error: unknown) => sendJson(res, 500, { error: { code: 'MetricsFailed', message: String(error) } }));

@@ -43,6 +43,7 @@ test('the server serves /healthz, /metrics and tRPC over the embedded cluster, a
     }
     const metrics = await (await fetch(`${first.url}/metrics`)).text();
     assert.match(metrics, /tessera_cluster_online 1/);
+    assert.match(metrics, /tessera_slices\{copies="2"\} 4096/);
 
     const caller = createCallerFactory(appRouter)({ cluster: getCluster() });
     assert.equal((await caller.nodes.list()).length, 3);

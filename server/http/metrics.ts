@@ -1,33 +1,61 @@
-// Prometheus metrics at /metrics (prom-client). Cluster gauges are read from the overview at
-// scrape time, so they are never stale and cost nothing between scrapes.
+// Prometheus metrics at /metrics (prom-client). Cluster gauges read one overview snapshot taken
+// at the start of each scrape: never stale, computed once per scrape, free between scrapes.
 
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { ClusterOverview } from '../cluster/overview';
 import { getCluster } from '../cluster/instance';
 
-export function createMetricsRegistry(): Registry {
+export interface MetricsEndpoint {
+  readonly contentType: string;
+  /** Renders every metric in the Prometheus text format. */
+  scrape(): Promise<string>;
+}
+
+export function createMetrics(): MetricsEndpoint {
   const registry = new Registry();
+  let current: ClusterOverview | undefined;
   collectDefaultMetrics({ register: registry, prefix: 'tessera_process_' });
   new Gauge({
     name: 'tessera_cluster_online', help: '1 when the cluster serves data I/O', registers: [registry],
-    collect() { this.set(getCluster()?.overview().availability === 'online' ? 1 : 0); },
+    collect() { this.set(current?.availability === 'online' ? 1 : 0); },
   });
   new Gauge({
     name: 'tessera_cluster_healthy', help: '1 when every slice has two in-sync copies and nothing is down', registers: [registry],
-    collect() { this.set(getCluster()?.overview().redundancy === 'healthy' ? 1 : 0); },
+    collect() { this.set(current?.redundancy === 'healthy' ? 1 : 0); },
   });
   new Gauge({
     name: 'tessera_nodes', help: 'data nodes by state', labelNames: ['state'], registers: [registry],
     collect() {
       this.reset();
-      for (const node of getCluster()?.overview().nodes ?? []) this.inc({ state: node.state });
+      for (const node of current?.nodes ?? []) this.inc({ state: node.state });
     },
   });
   new Gauge({
     name: 'tessera_drive_written_bytes', help: 'bytes written to each drive since the process started', labelNames: ['node', 'drive'], registers: [registry],
     collect() {
       this.reset();
-      for (const node of getCluster()?.overview().nodes ?? []) for (const d of node.drives) this.set({ node: node.id, drive: d.id }, d.bytesWritten);
+      for (const node of current?.nodes ?? []) for (const d of node.drives) this.set({ node: node.id, drive: d.id }, d.bytesWritten);
     },
   });
-  return registry;
+  new Gauge({
+    name: 'tessera_slices', help: 'slices by number of in-sync copies', labelNames: ['copies'], registers: [registry],
+    collect() {
+      this.reset();
+      if (current === undefined) return;
+      this.set({ copies: '2' }, current.counts.slicesTwoCopies);
+      this.set({ copies: '1' }, current.counts.slicesOneCopy);
+      this.set({ copies: '0' }, current.counts.slicesNoCopy);
+    },
+  });
+  return {
+    contentType: registry.contentType,
+    async scrape() {
+      current = getCluster()?.overview();
+      try {
+        return await registry.metrics();
+      } finally {
+        current = undefined;
+      }
+    },
+  };
 }

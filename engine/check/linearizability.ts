@@ -155,7 +155,7 @@ class Bitset {
   constructor(size: number) {
     this.words = new Uint32Array(Math.ceil(size / 32));
     this.codes = new Int32Array(size);
-    // Fixed pseudo-random codes (xorshift32 from a constant seed): deterministic, no Math.random.
+    // Fixed pseudo-random codes (xorshift32 from a constant seed): deterministic, no ambient randomness.
     let x = 0x9e3779b9 | 0;
     for (let i = 0; i < size; i++) {
       x ^= x << 13; x ^= x >>> 17; x ^= x << 5;

@@ -14,6 +14,7 @@ import { ensureWritableDataDir } from './cluster/data-dir';
 import { EmbeddedCluster } from './cluster/embedded-cluster';
 import { getCluster, setCluster } from './cluster/instance';
 import { buildConsole, hasConsoleBuild } from './http/build';
+import { API_PREFIX, handleDataApi } from './http/data-api';
 import { createMetrics } from './http/metrics';
 import { appRouter } from './routers/_app';
 
@@ -90,6 +91,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return;
     }
     if (path.startsWith('/api/trpc/')) return trpcHandler(req, res);
+    if (path === API_PREFIX || path.startsWith(`${API_PREFIX}/`)) return handleDataApi(getCluster(), req, res);
     if (consoleHandler === undefined) return sendJson(res, 503, { error: { code: 'Starting', message: options.withConsole ? 'the console is starting' : 'this server runs without the console' } });
     void consoleHandler(req, res).catch((error: unknown) => {
       log(`console request failed: ${String(error)}`);

@@ -107,7 +107,7 @@ test('offline and online keep degraded/healthy untouched and log each transition
   ]);
   assert.equal(state.availability, 'online');
   assert.equal(state.nodeStates['node-2'], 'down');
-  assert.deepEqual(state.events.map((e) => e.code).slice(2), ['node.down', 'cluster.offline', 'cluster.online']);
+  assert.deepEqual(state.events.map((e) => e.code).slice(2), ['node.down', 'slice.failover', 'cluster.offline', 'cluster.online']);
 });
 
 test('the same commands give the same state on every replica', () => {

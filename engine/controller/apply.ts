@@ -7,7 +7,9 @@ import { unreachable } from '../util/assert';
 import type { CommandResult, ControllerCommand } from './commands';
 import { EVENTS_RETAINED_MAX, type ClusterEvent, type EventCode, type EventSeverity, type EventSubject } from './events';
 import { validateSettings, type ClusterSettings } from './settings';
-import type { ContainerRecord, ControllerState, SliceEntry } from './state';
+import { failoverContainer } from './slice-failover';
+import { appliedSliceChange, checkSliceChange } from './slice-reconfigure';
+import type { ContainerRecord, ControllerState, NodeAdminState, SliceEntry } from './state';
 
 /** Computes a balanced initial slice map; injected so the controller does not fix the algorithm. */
 export type InitialPlacement = (vns: readonly VnSpec[], sliceCount: number) => ReadonlyArray<{ readonly primary: string; readonly secondary: string }>;
@@ -100,7 +102,44 @@ export function applyCommand(state: ControllerState, command: ControllerCommand,
       const target = command.type === 'node.down' ? 'down' : 'up';
       if (current === target) return withEvents(state);
       emit(target === 'down' ? 'error' : 'info', command.type, { kind: 'node', id: command.nodeId }, `node ${command.nodeId} ${target}: ${command.reason}`);
-      return withEvents({ ...state, nodeStates: { ...state.nodeStates, [command.nodeId]: target } });
+      const nodeStates: Record<string, NodeAdminState> = { ...state.nodeStates, [command.nodeId]: target };
+      // Failover (and re-protection of slices left without a secondary) in the same entry.
+      const containers: Record<string, ContainerRecord> = {};
+      for (const [name, container] of Object.entries(state.containers)) {
+        const { container: next, summary } = failoverContainer(container, state.topology, nodeStates);
+        containers[name] = next;
+        if (summary.promoted + summary.secondariesReplaced + summary.unavailable > 0) {
+          emit(summary.unavailable > 0 ? 'critical' : 'warning', 'slice.failover', { kind: 'container', id: name },
+            `${name}: ${summary.promoted} primaries promoted, ${summary.secondariesReplaced} new secondaries to rebuild` +
+            (summary.unavailable > 0 ? `, ${summary.unavailable} slices without an available in-sync copy` : ''));
+        }
+      }
+      return withEvents({ ...state, nodeStates, containers });
+    }
+    case 'slices.reconfigure': {
+      const containers: Record<string, ContainerRecord> = { ...state.containers };
+      const problems: string[] = [];
+      const applied = new Map<string, number>();
+      for (const change of command.changes) {
+        const container = containers[change.container];
+        const problem = checkSliceChange(container, change);
+        if (problem !== null || container === undefined) {
+          problems.push(problem ?? 'container: missing');
+          continue;
+        }
+        const slices = container.slices.slice();
+        const current = slices[change.slice];
+        if (current === undefined) continue;
+        slices[change.slice] = appliedSliceChange(current, change);
+        containers[change.container] = { ...container, slices, mapEpoch: container.mapEpoch + 1 };
+        applied.set(change.reason, (applied.get(change.reason) ?? 0) + 1);
+      }
+      if (problems.length > 0 && applied.size === 0) return reject(state, index, 'Conflict', problems.join('; '));
+      for (const [reason, count] of applied) {
+        emit('info', 'slice.reconfigured', { kind: 'slice', id: command.changes.find((c) => c.reason === reason)?.container ?? '' }, `${count} slice${count === 1 ? '' : 's'} reconfigured: ${reason}`);
+      }
+      const outcome = withEvents({ ...state, containers });
+      return problems.length === 0 ? outcome : { ...outcome, result: { ok: false, code: 'PartlyApplied', message: problems.join('; ') } };
     }
     case 'cluster.offline': {
       if (state.availability === 'offline') return withEvents(state);

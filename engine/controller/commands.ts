@@ -54,7 +54,26 @@ export interface AutoOnlineFailedCommand extends CommandBase {
   readonly reason: string;
 }
 
+/** One slice's new roles; applied only if the slice is still at `expectedEpoch`. */
+export interface SliceChange {
+  readonly container: string;
+  readonly slice: number;
+  readonly expectedEpoch: number;
+  readonly primary: string;
+  /** '' when the slice has no secondary (no other node is up). */
+  readonly secondary: string;
+  readonly inSync: readonly string[];
+  readonly reason: string;
+}
+
+/** Role and in-sync changes requested by primaries (re-protection done, secondary unreachable). */
+export interface ReconfigureSlicesCommand extends CommandBase {
+  readonly type: 'slices.reconfigure';
+  readonly changes: readonly SliceChange[];
+}
+
 export type ControllerCommand =
+  | ReconfigureSlicesCommand
   | BootstrapCommand
   | CreateContainerCommand
   | DeleteContainerCommand

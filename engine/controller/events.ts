@@ -14,6 +14,8 @@ export type EventCode =
   | 'container.created'
   | 'container.deleted'
   | 'settings.changed'
+  | 'slice.failover'
+  | 'slice.reconfigured'
   | 'command.rejected';
 
 export interface EventSubject {

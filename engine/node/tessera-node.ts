@@ -10,6 +10,8 @@ import { autoOnlineDecision } from '../controller/auto-online';
 import { failureDetectorDecisions } from '../controller/failure-detector';
 import type { RaftPort } from '../controller/raft-port';
 import type { ControllerState } from '../controller/state';
+import { DataService } from '../dataplane/data-service';
+import type { DataPlaneCanaries } from '../dataplane/replica-context';
 import type { ClusterTopology, NodeSpec } from '../topology/topology';
 import { assert } from '../util/assert';
 import { loadOrCreateIdentity, type NodeIdentity } from './identity';
@@ -28,6 +30,8 @@ export interface ControllerWiring {
   readonly makeRaft: (runtime: NodeRuntime, voters: readonly string[]) => RaftPort;
   readonly placement: InitialPlacement;
   readonly tickMs: number;
+  /** Test-only safety breakers for the swarm's canaries. */
+  readonly canaries?: DataPlaneCanaries | undefined;
 }
 
 /** Voters of the controller group: 3 nodes, or 5 once the cluster has at least 5. */
@@ -75,6 +79,7 @@ export class TesseraNode {
   private readonly drives = new Map<string, DurableStore>();
   private heartbeatTimer: TimerId | undefined;
   private controller: ControllerHost | undefined;
+  private data: DataService | undefined;
   private leaderSinceMs: number | undefined;
   private readonly detectorInFlight = new Set<string>();
   /** When this leader first saw the cluster offline, and when it last tried to bring it online. */
@@ -108,6 +113,19 @@ export class TesseraNode {
         const voters = controllerVoters(result.identity.topology.nodes.map((n) => n.id));
         this.controller = new ControllerHost(this.runtime, this.wiring.makeRaft(this.runtime, voters), this.wiring.placement, this.wiring.tickMs);
         this.controller.start();
+        const controller = this.controller;
+        this.data = new DataService(this.runtime, {
+          topology: result.identity.topology,
+          drives: this.drives,
+          state: () => controller.state(),
+          raftStatus: () => controller.raftStatus(),
+          proposeLocal: (command, proposed) => controller.propose(command, proposed),
+          mayGrantLease: (nodeId) => controller.state().nodeStates[nodeId] === 'up' && !this.detectorInFlight.has(`node.down:${nodeId}`),
+          fatal: (reason) => this.fail(reason),
+          canaries: this.wiring.canaries,
+        });
+        controller.onApplied((state) => this.data?.followMaps(state));
+        this.data.start();
       }
       this.lifecycle = 'running';
       this.runtime.log.info(`${result.created ? 'bootstrapped' : 'resumed'} as ${this.runtime.nodeId} of cluster ${result.identity.clusterId}`);
@@ -116,7 +134,22 @@ export class TesseraNode {
     });
   }
 
+  /** A durable write failed: the disk can no longer be trusted, so the node stops (fail-stop). */
+  private fail(reason: string): void {
+    if (this.lifecycle !== 'running') return;
+    this.runtime.log.error(`node ${this.runtime.nodeId} stopping: ${reason}`);
+    this.stop();
+    this.lifecycle = 'failed';
+    this.error = reason;
+  }
+
+  /** This node's data plane (undefined when the node runs without a controller). */
+  getData(): DataService | undefined {
+    return this.data;
+  }
+
   stop(): void {
+    this.data?.stop();
     this.controller?.stop();
     if (this.heartbeatTimer !== undefined) this.runtime.timers.cancel(this.heartbeatTimer);
     this.heartbeatTimer = undefined;
@@ -198,6 +231,7 @@ export class TesseraNode {
       if (node.id !== this.runtime.nodeId) this.runtime.transport.send(node.id, message);
     }
     this.heartbeatTimer = this.runtime.timers.schedule(this.timing.heartbeatIntervalMs, () => this.sendHeartbeats());
+    this.data?.requestLease();
     this.leaderDuties();
   }
 
@@ -241,7 +275,9 @@ export class TesseraNode {
   }
 
   private receive(envelope: Envelope): void {
+    if (this.lifecycle !== 'running') return;
     if (this.controller?.receive(envelope) === true) return;
+    if (this.data?.receive(envelope) === true) return;
     const message = envelope.message as Partial<HeartbeatMessage> | null;
     if (message?.kind === 'heartbeat' && message.clusterId === this.identity?.clusterId) {
       this.liveness?.heard(envelope.from, this.runtime.clock.nowMs());

@@ -14,6 +14,7 @@ import { buildTopology, type ClusterTopology } from '../../engine/topology/topol
 import type { ClusterConfig } from '../config/cluster-config';
 import { InProcessHub } from '../runtime/in-process-transport';
 import { RealNodeRuntime } from '../runtime/real-runtime';
+import { DataClient } from './data-client';
 import { ensureWritableDataDir, lockDataDir, readManifest, writeManifest, type DataDirManifest } from './data-dir';
 import type { ClusterOverview, NodeOverview } from './overview';
 import { makeControllerWiring } from './wiring';
@@ -45,6 +46,7 @@ export class EmbeddedCluster {
   private readonly hub = new InProcessHub();
   private readonly startedAtMs = performance.now();
   private releaseLock: (() => void) | undefined;
+  private dataClient: DataClient | undefined;
 
   private constructor(private readonly options: EmbeddedClusterOptions, readonly manifest: DataDirManifest) {}
 
@@ -87,18 +89,49 @@ export class EmbeddedCluster {
   }
 
   private async startNodes(): Promise<void> {
+    await Promise.all(this.topology.nodes.map((spec) => this.startNode(spec.id)));
+  }
+
+  private startNode(nodeId: string): Promise<void> {
     const settings = this.options.config.settings;
     const bootstrap = { clusterId: this.manifest.clusterId, topology: this.topology };
     const wiring = makeControllerWiring(settings.heartbeatIntervalMs);
-    const started = this.topology.nodes.map((spec) => {
-      const runtime = new RealNodeRuntime(spec.id, join(this.options.dataDir, spec.id), this.hub, this.options.log);
-      const node = new TesseraNode(runtime, { heartbeatIntervalMs: settings.heartbeatIntervalMs, failureDetectionTimeoutMs: settings.failureDetectionTimeoutMs }, wiring);
-      this.nodes.set(spec.id, { runtime, node });
-      return new Promise<void>((resolve, reject) => {
-        node.start(bootstrap, (error) => (error === null ? resolve() : reject(new Error(error))));
-      });
+    const runtime = new RealNodeRuntime(nodeId, join(this.options.dataDir, nodeId), this.hub, this.options.log);
+    const node = new TesseraNode(runtime, { heartbeatIntervalMs: settings.heartbeatIntervalMs, failureDetectionTimeoutMs: settings.failureDetectionTimeoutMs }, wiring);
+    this.nodes.set(nodeId, { runtime, node });
+    return new Promise<void>((resolve, reject) => {
+      node.start(bootstrap, (error) => (error === null ? resolve() : reject(new Error(error))));
     });
-    await Promise.all(started);
+  }
+
+  /** The server's client of the data plane (HTTP API, console). */
+  get data(): DataClient {
+    this.dataClient ??= new DataClient(this.hub, this.topology.nodes.map((n) => n.id));
+    return this.dataClient;
+  }
+
+  /**
+   * Failover drill: the node stops at once as if its process died (cut off the network, timers
+   * stopped, nothing more written). Its data directory stays; `restartNode` brings it back.
+   */
+  async failNode(nodeId: string): Promise<void> {
+    const running = this.nodes.get(nodeId);
+    if (running === undefined) throw new ControllerError('NotFound', `nodeId: no running node ${nodeId}`);
+    this.hub.setIsolated(nodeId, true);
+    running.node.stop();
+    await running.runtime.shutdown();
+    this.nodes.delete(nodeId);
+    this.options.log(`drill: node ${nodeId} failed`);
+  }
+
+  /** Restarts a node failed by a drill, from its data directory. */
+  async restartNode(nodeId: string): Promise<void> {
+    if (this.nodes.has(nodeId)) throw new ControllerError('Conflict', `nodeId: node ${nodeId} is running`);
+    if (!this.topology.nodes.some((n) => n.id === nodeId)) throw new ControllerError('NotFound', `nodeId: no node ${nodeId}`);
+    this.hub.detach(nodeId);
+    this.hub.setIsolated(nodeId, false);
+    await this.startNode(nodeId);
+    this.options.log(`drill: node ${nodeId} restarted`);
   }
 
   /** Waits for a controller leader; on a new cluster proposes the bootstrap command once. */
@@ -244,6 +277,7 @@ export class EmbeddedCluster {
 
   /** Stops every node, flushes and closes the drives, and releases the data directory. */
   async close(): Promise<void> {
+    this.dataClient?.close();
     for (const { node } of this.nodes.values()) node.stop();
     await Promise.all([...this.nodes.values()].map(({ runtime }) => runtime.shutdown()));
     this.nodes.clear();

@@ -1,0 +1,487 @@
+// The data plane of one node: the primaries of the slices its VNs lead, the secondary side of
+// replication, client requests, read leases, and controller proposals forwarded to the leader.
+// It follows the controller's committed slice maps: whenever they change it starts, updates or
+// retires its primaries. Everything it touches comes from the node's runtime.
+
+import type { CommandResult, ControllerCommand, SliceChange } from '../controller/commands';
+import type { ControllerState, SliceEntry } from '../controller/state';
+import type { DurableStore, Envelope, NodeRuntime, TimerId } from '../runtime/runtime';
+import type { ClusterTopology } from '../topology/topology';
+import { compareStamps, decodeObject } from './object-record';
+import {
+  CTL_PROPOSE, CTL_RESULT, DATA_REQUEST, DATA_RESPONSE, LEASE_GRANT, LEASE_REQUEST, REPL_ACK, REPL_BEGIN, REPL_WRITE,
+  type ContainerMap, type CtlPropose, type CtlResult, type DataOp, type DataRequest, type DataResult, type LeaseGrant, type LeaseRequest,
+  type ListedKey, type ReplAck, type ReplBegin, type ReplWrite,
+} from './messages';
+import { PrimarySlice } from './primary-slice';
+import { NO_CANARIES, type DataPlaneCanaries, type ReplicaContext } from './replica-context';
+import { leaseMsFor, promotionWaitMsFor, ReadLease } from './read-lease';
+import { objectKey, prefixEnd, slicePrefix } from './store-keys';
+
+/** How often primaries with work in flight resend, rebuild and check their secondaries. */
+export const DATA_TICK_MS = 20;
+/** Replication answers older than this are forgotten (their sender resends with a new id). */
+export const REPL_ACK_WAIT_MS = 10_000;
+/** A forwarded controller proposal with no answer after this long is reported as Timeout. */
+export const PROPOSAL_FORWARD_TIMEOUT_MS = 3_000;
+/** Coalesce slice reconfigurations for this long into one controller command. */
+export const RECONFIGURE_BATCH_MS = 20;
+/** Keys one list request may return. */
+export const LIST_LIMIT_MAX = 1_000;
+
+export interface DataServiceDeps {
+  readonly topology: ClusterTopology;
+  readonly drives: ReadonlyMap<string, DurableStore>;
+  state(): ControllerState | undefined;
+  raftStatus(): { readonly role: string; readonly leaderId: string | null; readonly commitIndex: number } | undefined;
+  /** Proposes on this node's controller replica (which must be the leader). */
+  proposeLocal(command: ControllerCommand, done: (result: CommandResult) => void): void;
+  /** Leader side: may `nodeId` hold a read lease now (it is up and not being declared down)? */
+  mayGrantLease(nodeId: string): boolean;
+  fatal(reason: string): void;
+  readonly canaries?: DataPlaneCanaries | undefined;
+}
+
+interface RebuildWipe {
+  readonly rebuildId: string;
+}
+
+export class DataService {
+  private readonly primaries = new Map<string, PrimarySlice>();
+  private readonly wiped = new Map<string, RebuildWipe>();
+  private readonly acks = new Map<number, { readonly onAck: (ack: ReplAck) => void; readonly atMs: number }>();
+  private readonly forwarded = new Map<number, { readonly done: (result: CommandResult) => void; readonly timer: TimerId }>();
+  private readonly vnNode = new Map<string, string>();
+  private readonly vnDrive = new Map<string, string>();
+  private readonly lease = new ReadLease();
+  private readonly context: ReplicaContext;
+  private batch: { changes: SliceChange[]; callbacks: Array<(result: CommandResult) => void> } | undefined;
+  private nextId = 1;
+  private followedIndex = -1;
+  private tickTimer: TimerId | undefined;
+  private stopped = false;
+
+  constructor(private readonly runtime: NodeRuntime, private readonly deps: DataServiceDeps) {
+    for (const node of deps.topology.nodes) {
+      for (const vn of node.vns) {
+        this.vnNode.set(vn.id, node.id);
+        if (node.id === runtime.nodeId) this.vnDrive.set(vn.id, vn.driveId);
+      }
+    }
+    const settings = (): ControllerState['settings'] | undefined => deps.state()?.settings;
+    this.context = {
+      nodeId: runtime.nodeId,
+      nowMs: () => runtime.clock.nowMs(),
+      wallMs: () => runtime.wallClock.epochMs(),
+      schedule: (delayMs, callback) => runtime.timers.schedule(delayMs, () => { if (!this.stopped) callback(); }),
+      cancel: (timer) => runtime.timers.cancel(timer),
+      nodeOfVn: (vn) => this.vnNode.get(vn),
+      storeOfVn: (vn) => this.storeOfVn(vn),
+      sendToReplica: (nodeId, build, onAck) => {
+        const id = this.nextId++;
+        this.acks.set(id, { onAck, atMs: runtime.clock.nowMs() });
+        this.sendTo(nodeId, build(id));
+      },
+      readLeaseValid: () => this.lease.valid(runtime.clock.nowMs(), deps.state()?.appliedIndex ?? 0),
+      promotionWaitMs: () => promotionWaitMsFor(settings()?.failureDetectionTimeoutMs ?? 1000),
+      propose: (command, done) => this.proposeBatched(command, done),
+      fatal: (reason) => deps.fatal(reason),
+      canaries: deps.canaries ?? NO_CANARIES,
+    };
+  }
+
+  start(): void {
+    const loop = (): void => {
+      if (this.stopped) return;
+      this.tick();
+      this.tickTimer = this.runtime.timers.schedule(DATA_TICK_MS, loop);
+    };
+    this.tickTimer = this.runtime.timers.schedule(DATA_TICK_MS, loop);
+    const state = this.deps.state();
+    if (state !== undefined) this.followMaps(state);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.tickTimer !== undefined) this.runtime.timers.cancel(this.tickTimer);
+    for (const primary of this.primaries.values()) primary.retire();
+    this.primaries.clear();
+  }
+
+  leaseRemainingMs(): number {
+    return this.lease.remainingMs(this.runtime.clock.nowMs());
+  }
+
+  private storeOfVn(vn: string): DurableStore | undefined {
+    const driveId = this.vnDrive.get(vn);
+    return driveId === undefined ? undefined : this.deps.drives.get(driveId);
+  }
+
+  private sendTo(nodeId: string, message: unknown): void {
+    if (nodeId === this.runtime.nodeId) {
+      // Local replicas talk through the same path, asynchronously, so ordering rules hold.
+      this.runtime.timers.schedule(0, () => { if (!this.stopped) this.receive({ from: nodeId, to: nodeId, message }); });
+      return;
+    }
+    this.runtime.transport.send(nodeId, message);
+  }
+
+  // ---- following the controller --------------------------------------------------------------
+
+  /** Starts, updates and retires primaries to match the committed slice maps. */
+  followMaps(state: ControllerState): void {
+    if (this.stopped) return;
+    this.followedIndex = state.appliedIndex;
+    const seen = new Set<string>();
+    for (const container of Object.values(state.containers)) {
+      container.slices.forEach((entry, slice) => {
+        if (!this.vnDrive.has(entry.primary)) return;
+        const key = `${container.seedHex}/${slice}`;
+        seen.add(key);
+        const existing = this.primaries.get(key);
+        if (existing !== undefined && existing.vn === entry.primary) {
+          if (existing.epoch() !== entry.epoch) existing.updateEntry(entry);
+          return;
+        }
+        existing?.retire();
+        this.primaries.set(key, new PrimarySlice(this.context, container.name, container.seedHex, slice, entry.primary, entry));
+      });
+    }
+    for (const [key, primary] of this.primaries) {
+      if (seen.has(key)) continue;
+      primary.retire();
+      this.primaries.delete(key);
+    }
+  }
+
+  private tick(): void {
+    // Also catches maps installed from a controller snapshot, which raise no applied event.
+    const state = this.deps.state();
+    if (state !== undefined && state.appliedIndex !== this.followedIndex) this.followMaps(state);
+    for (const primary of this.primaries.values()) if (primary.busy()) primary.tick();
+    const nowMs = this.runtime.clock.nowMs();
+    if (this.acks.size > 0) {
+      for (const [id, waiting] of this.acks) if (nowMs - waiting.atMs > REPL_ACK_WAIT_MS) this.acks.delete(id);
+    }
+  }
+
+  // ---- messages --------------------------------------------------------------------------------
+
+  /** Consumes data-plane messages; returns false for messages of other subsystems. */
+  receive(envelope: Envelope): boolean {
+    const message = envelope.message as { kind?: unknown } | null;
+    switch (message?.kind) {
+      case DATA_REQUEST: this.onRequest(envelope.from, message as DataRequest); return true;
+      case REPL_WRITE: this.onReplWrite(envelope.from, message as ReplWrite); return true;
+      case REPL_BEGIN: this.onReplBegin(envelope.from, message as ReplBegin); return true;
+      case REPL_ACK: {
+        const ack = message as ReplAck;
+        const waiting = this.acks.get(ack.id);
+        if (waiting !== undefined) {
+          this.acks.delete(ack.id);
+          waiting.onAck(ack);
+        }
+        return true;
+      }
+      case CTL_PROPOSE: this.onForwardedProposal(envelope.from, message as CtlPropose); return true;
+      case CTL_RESULT: {
+        const result = message as CtlResult;
+        const waiting = this.forwarded.get(result.id);
+        if (waiting !== undefined) {
+          this.forwarded.delete(result.id);
+          this.runtime.timers.cancel(waiting.timer);
+          waiting.done(result.result);
+        }
+        return true;
+      }
+      case LEASE_REQUEST: this.onLeaseRequest(envelope.from, message as LeaseRequest); return true;
+      case LEASE_GRANT: {
+        const settings = this.deps.state()?.settings;
+        if (settings !== undefined) this.lease.granted(message as LeaseGrant, leaseMsFor(settings.failureDetectionTimeoutMs));
+        return true;
+      }
+      default: return false;
+    }
+  }
+
+  private reply(to: string, reqId: number, result: DataResult): void {
+    if (this.stopped) return;
+    this.sendTo(to, { kind: DATA_RESPONSE, reqId, result });
+  }
+
+  private onRequest(from: string, request: DataRequest): void {
+    const reply = (result: DataResult): void => this.reply(from, request.reqId, result);
+    const op = request.op;
+    const state = this.deps.state();
+    const container = state?.containers[op.container];
+    if (state === undefined || container === undefined) {
+      reply({ ok: false, code: state?.clusterId == null ? 'Unavailable' : 'NoSuchContainer', message: `no container ${op.container}` });
+      return;
+    }
+    if (op.type === 'map') {
+      reply({ ok: true, map: this.containerMap(container.name, state) });
+      return;
+    }
+    if (state.availability === 'offline') {
+      reply({ ok: false, code: 'Unavailable', message: `the cluster is offline: ${state.offlineReason ?? ''}` });
+      return;
+    }
+    if (op.type === 'list') {
+      this.list(op, container.seedHex, reply);
+      return;
+    }
+    const entry = container.slices[op.slice];
+    if (entry === undefined) {
+      reply({ ok: false, code: 'InvalidArgument', message: `slice ${op.slice} out of range` });
+      return;
+    }
+    const hint = { primary: entry.primary, primaryNode: this.vnNode.get(entry.primary) ?? '', epoch: entry.epoch };
+    if (op.epoch > entry.epoch) {
+      reply({ ok: false, code: 'Behind', message: `node ${this.runtime.nodeId} has not applied epoch ${op.epoch} of slice ${op.slice} yet` });
+      return;
+    }
+    const primary = this.primaries.get(`${container.seedHex}/${op.slice}`);
+    if (op.epoch < entry.epoch || primary === undefined || primary.vn !== entry.primary) {
+      reply({ ok: false, code: 'StaleEpoch', message: `slice ${op.slice} is at epoch ${entry.epoch} with primary ${entry.primary}`, hint });
+      return;
+    }
+    if (op.type === 'get') primary.get(op.key, reply);
+    else primary.write(op, reply);
+  }
+
+  containerMap(name: string, state: ControllerState): ContainerMap {
+    const container = state.containers[name];
+    if (container === undefined) throw new Error(`no container ${name}`);
+    return {
+      name, sliceCount: container.sliceCount, seedHex: container.seedHex,
+      primaries: container.slices.map((s) => s.primary), epochs: container.slices.map((s) => s.epoch),
+      vnNodes: Object.fromEntries(this.vnNode),
+    };
+  }
+
+  /** Keys with `prefix` after `cursor` from the slices this node leads, in key order. */
+  private list(op: Extract<DataOp, { type: 'list' }>, seedHex: string, reply: (result: DataResult) => void): void {
+    if (!this.context.canaries.readWithoutLease && !this.context.readLeaseValid()) {
+      reply({ ok: false, code: 'Unavailable', message: `node ${this.runtime.nodeId} holds no valid read lease` });
+      return;
+    }
+    const limit = Math.max(1, Math.min(LIST_LIMIT_MAX, op.limit));
+    const found: ListedKey[] = [];
+    let more = false;
+    for (const primary of this.primaries.values()) {
+      if (primary.seedHex !== seedHex || primary.status !== 'active') continue;
+      const store = this.storeOfVn(primary.vn);
+      if (store === undefined) continue;
+      const base = slicePrefix(seedHex, primary.slice);
+      const start = op.cursor > op.prefix ? `${objectKey(seedHex, primary.slice, op.cursor)}\u0000` : objectKey(seedHex, primary.slice, op.prefix);
+      let cursor = start;
+      let taken = 0;
+      // Tombstones do not count; keep scanning until `limit` live keys or the end of the prefix.
+      while (taken < limit) {
+        const want = limit - taken + 16;
+        const rows = store.scan({ startKey: cursor, endKey: prefixEnd(base + op.prefix), limit: want });
+        for (const [storeKey, bytes] of rows) {
+          try {
+            const record = decodeObject(bytes, storeKey);
+            if (record.deleted) continue;
+            found.push({ key: storeKey.slice(base.length), version: record.version, size: record.value.length });
+            taken++;
+          } catch {
+            continue;
+          }
+        }
+        const last = rows[rows.length - 1];
+        if (rows.length < want || last === undefined) break;
+        cursor = `${last[0]}\u0000`;
+      }
+      if (taken >= limit) more = true;
+    }
+    found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    if (found.length > limit) more = true;
+    reply({ ok: true, keys: found.slice(0, limit), more });
+  }
+
+  // ---- secondary side ------------------------------------------------------------------------
+
+  /** The committed entry for a replication message, or why it must be refused. */
+  private checkReplica(message: ReplWrite | ReplBegin): { entry: SliceEntry; seedHex: string; store: DurableStore } | string {
+    const container = this.deps.state()?.containers[message.container];
+    const entry = container?.slices[message.slice];
+    const store = this.storeOfVn(message.toVn);
+    if (container === undefined || entry === undefined || store === undefined) return 'NoSlice';
+    if (!this.context.canaries.skipEpochCheck) {
+      if (message.epoch > entry.epoch) return 'Behind';
+      if (message.epoch < entry.epoch) return 'StaleEpoch';
+      if (entry.primary !== message.fromVn || entry.secondary !== message.toVn) return 'NotSecondary';
+    }
+    return { entry, seedHex: container.seedHex, store };
+  }
+
+  private ack(to: string, id: number, ok: boolean, code: string): void {
+    this.sendTo(to, { kind: REPL_ACK, id, ok, code });
+  }
+
+  private onReplWrite(from: string, message: ReplWrite): void {
+    const checked = this.checkReplica(message);
+    if (typeof checked === 'string') {
+      this.ack(from, message.id, false, checked);
+      return;
+    }
+    const { entry, seedHex, store } = checked;
+    const sliceKey = `${seedHex}/${message.slice}`;
+    if (!entry.inSync.includes(message.toVn) && !this.context.canaries.skipEpochCheck) {
+      // A rebuild target accepts only the rebuild it has been wiped for.
+      if (message.rebuildId === undefined || this.wiped.get(sliceKey)?.rebuildId !== message.rebuildId) {
+        this.ack(from, message.id, false, 'NotReady');
+        return;
+      }
+    }
+    const writes: Array<{ key: string; value: Uint8Array }> = [];
+    for (const item of message.items) {
+      let incoming;
+      try {
+        incoming = decodeObject(item.record, item.key);
+      } catch {
+        this.ack(from, message.id, false, 'Corrupt');
+        return;
+      }
+      const key = objectKey(seedHex, message.slice, item.key);
+      const existingBytes = store.get(key);
+      let newer = true;
+      if (existingBytes !== undefined) {
+        try {
+          newer = compareStamps(incoming.stamp, decodeObject(existingBytes, key).stamp) > 0;
+        } catch {
+          newer = true;
+        }
+      }
+      if (newer) writes.push({ key, value: item.record });
+    }
+    // Even with nothing new, commit (an empty batch): durability is in commit order, so its
+    // callback also proves that an earlier copy of the same records is durable.
+    store.commit(writes, (result) => {
+      if (!result.ok) {
+        this.deps.fatal(`replica write failed: ${result.error}`);
+        return;
+      }
+      this.ack(from, message.id, true, 'ok');
+    });
+  }
+
+  private onReplBegin(from: string, message: ReplBegin): void {
+    const checked = this.checkReplica(message);
+    if (typeof checked === 'string') {
+      this.ack(from, message.id, false, checked);
+      return;
+    }
+    const { entry, seedHex, store } = checked;
+    if (entry.inSync.includes(message.toVn)) {
+      // Never wipe a copy the controller counts on.
+      this.ack(from, message.id, false, 'InSync');
+      return;
+    }
+    const sliceKey = `${seedHex}/${message.slice}`;
+    if (this.wiped.get(sliceKey)?.rebuildId === message.rebuildId) {
+      store.commit([], () => this.ack(from, message.id, true, 'ok'));
+      return;
+    }
+    const prefix = slicePrefix(seedHex, message.slice);
+    const deletes: Array<{ key: string; value: null }> = [];
+    let cursor = prefix;
+    for (;;) {
+      const rows = store.scan({ startKey: cursor, endKey: prefixEnd(prefix), limit: 1024 });
+      for (const [key] of rows) deletes.push({ key, value: null });
+      const last = rows[rows.length - 1];
+      if (rows.length < 1024 || last === undefined) break;
+      cursor = `${last[0]}\u0000`;
+    }
+    this.wiped.set(sliceKey, { rebuildId: message.rebuildId });
+    store.commit(deletes, (result) => {
+      if (!result.ok) {
+        this.deps.fatal(`replica wipe failed: ${result.error}`);
+        return;
+      }
+      this.ack(from, message.id, true, 'ok');
+    });
+  }
+
+  // ---- controller proposals ------------------------------------------------------------------
+
+  /** Slice reconfigurations from many primaries travel as one command. */
+  private proposeBatched(command: ControllerCommand, done: (result: CommandResult) => void): void {
+    if (command.type !== 'slices.reconfigure') {
+      this.propose(command, done);
+      return;
+    }
+    if (this.batch === undefined) {
+      const batch = { changes: [] as SliceChange[], callbacks: [] as Array<(result: CommandResult) => void> };
+      this.batch = batch;
+      this.runtime.timers.schedule(RECONFIGURE_BATCH_MS, () => {
+        this.batch = undefined;
+        this.propose({ type: 'slices.reconfigure', actor: 'system', timeMs: this.runtime.wallClock.epochMs(), changes: batch.changes }, (result) => {
+          for (const callback of batch.callbacks) callback(result);
+        });
+      });
+    }
+    this.batch.changes.push(...command.changes);
+    this.batch.callbacks.push(done);
+  }
+
+  /** Proposes through the controller leader, wherever it is. */
+  propose(command: ControllerCommand, done: (result: CommandResult) => void): void {
+    const status = this.deps.raftStatus();
+    const leaderId = status?.leaderId ?? null;
+    if (leaderId === null) {
+      done({ ok: false, code: 'NoLeader', message: 'the controller has no leader' });
+      return;
+    }
+    if (leaderId === this.runtime.nodeId) {
+      this.deps.proposeLocal(command, done);
+      return;
+    }
+    const id = this.nextId++;
+    const timer = this.runtime.timers.schedule(PROPOSAL_FORWARD_TIMEOUT_MS, () => {
+      if (this.forwarded.delete(id)) done({ ok: false, code: 'Timeout', message: `no answer from controller leader ${leaderId}` });
+    });
+    this.forwarded.set(id, { done, timer });
+    this.runtime.transport.send(leaderId, { kind: CTL_PROPOSE, id, command });
+  }
+
+  private onForwardedProposal(from: string, message: CtlPropose): void {
+    this.deps.proposeLocal(message.command, (result) => this.runtime.transport.send(from, { kind: CTL_RESULT, id: message.id, result }));
+  }
+
+  // ---- leases --------------------------------------------------------------------------------
+
+  /** Called with every heartbeat: asks the controller leader to extend this node's read lease. */
+  requestLease(): void {
+    const status = this.deps.raftStatus();
+    const leaderId = status?.leaderId ?? null;
+    if (leaderId === null) return;
+    const request: LeaseRequest = { kind: LEASE_REQUEST, sentAtMs: this.runtime.clock.nowMs() };
+    if (leaderId === this.runtime.nodeId) this.onLeaseRequest(this.runtime.nodeId, request);
+    else this.runtime.transport.send(leaderId, request);
+  }
+
+  private onLeaseRequest(from: string, request: LeaseRequest): void {
+    const status = this.deps.raftStatus();
+    if (status?.role !== 'leader' || !this.deps.mayGrantLease(from)) return;
+    const grant: LeaseGrant = { kind: LEASE_GRANT, sentAtMs: request.sentAtMs, commitIndex: status.commitIndex };
+    if (from === this.runtime.nodeId) this.receive({ from, to: from, message: grant });
+    else this.runtime.transport.send(from, grant);
+  }
+
+  /** Operator view: primaries by status and replication work in flight. */
+  summary(): { readonly primaries: number; readonly active: number; readonly rebuilding: number; readonly pendingWrites: number } {
+    let active = 0;
+    let rebuilding = 0;
+    let pendingWrites = 0;
+    for (const primary of this.primaries.values()) {
+      if (primary.status === 'active') active++;
+      const progress = primary.progress();
+      if (progress.rebuilding !== null) rebuilding++;
+      pendingWrites += progress.pendingWrites;
+    }
+    return { primaries: this.primaries.size, active, rebuilding, pendingWrites };
+  }
+}

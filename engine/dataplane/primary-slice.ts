@@ -1,0 +1,568 @@
+// One slice on the VN that is its primary: orders writes, replicates them, serves reads, and
+// brings its secondary back to a full copy (re-protection).
+//
+// The rules that keep "every acknowledged write survives" true (DESIGN.md §5):
+// - A write is acknowledged only when it is durable here AND on every other member of the
+//   slice's in-sync set (and on a rebuild target once its copy has begun). The in-sync set
+//   changes only through the controller, so single-copy writes start only after Raft committed
+//   the reduced set.
+// - Operations on one key run one at a time; a read of a key with a write in flight waits for
+//   it, so a read never returns an image that could still be lost.
+// - Reads need a valid read lease and, after this VN became primary, the promotion wait.
+// - After a restart the primary pushes every record newer than its durable sync mark to its
+//   in-sync secondary before serving, so nothing it might serve exists on one copy only.
+
+import type { SliceEntry } from '../controller/state';
+import type { StoreWrite } from '../runtime/runtime';
+import { compareStamps, decodeObject, encodeObject, type ObjectRecord, type Stamp } from './object-record';
+import type { DataOp, DataResult, ReplAck, ReplItem, SliceHint } from './messages';
+import { REPL_BEGIN, REPL_WRITE } from './messages';
+import type { ReplicaContext } from './replica-context';
+import { decodeSliceMeta, encodeSliceMeta, type SliceMeta } from './slice-meta';
+import { objectKey, prefixEnd, sliceMetaKey, slicePrefix } from './store-keys';
+
+/** Operations waiting behind a busy key; more are refused with Busy. */
+export const KEY_QUEUE_MAX = 64;
+/** Writes in flight per slice; more are refused with Busy. */
+export const SLICE_WRITES_IN_FLIGHT_MAX = 1024;
+/** Counters reserved durably at a time, so a restarted primary never reuses one. */
+export const COUNTER_RESERVATION = 4096;
+/** Resend an unanswered replication message after this long. */
+export const REPL_RESEND_MS = 50;
+/** Records per rebuild or reconcile message. */
+export const COPY_CHUNK_RECORDS = 128;
+/** A rebuild target silent this long is dropped (it is not in the in-sync set yet). */
+export const REBUILD_STALL_MS = 3_000;
+/** Wait before retrying a rebuild or a refused in-sync change. */
+export const RETRY_BACKOFF_MS = 200;
+
+type Reply = (result: DataResult) => void;
+type WriteOp = Extract<DataOp, { type: 'put' | 'delete' }>;
+
+interface PendingWrite {
+  readonly key: string;
+  readonly stamp: Stamp;
+  readonly item: ReplItem;
+  readonly version: number;
+  readonly reply: Reply;
+  localDurable: boolean;
+  /** VNs that made it durable. */
+  readonly acked: Set<string>;
+  /** VN → time the newest copy was sent. */
+  readonly sentAtMs: Map<string, number>;
+}
+
+interface Rebuild {
+  readonly target: string;
+  readonly id: string;
+  phase: 'begin' | 'copy' | 'finishing';
+  /** Next store key to copy from. */
+  cursor: string;
+  inFlight: boolean;
+  lastProgressMs: number;
+  notBeforeMs: number;
+}
+
+interface Reconcile {
+  cursor: string;
+  inFlight: boolean;
+  sentAtMs: number;
+}
+
+export type PrimaryStatus = 'activating' | 'active' | 'retired';
+
+export class PrimarySlice {
+  status: PrimaryStatus = 'activating';
+  private readyAtMs: number;
+  private counter = 0;
+  private reserved = 0;
+  private reserving = false;
+  private meta: SliceMeta | undefined;
+  private readonly waitingForCounter: Array<() => void> = [];
+  private readonly busyKeys = new Map<string, Array<() => void>>();
+  private readonly pending = new Map<number, PendingWrite>();
+  private rebuild: Rebuild | undefined;
+  private rebuildSeq = 0;
+  private reconcile: Reconcile | undefined;
+  private secondarySilentSinceMs: number | undefined;
+  private reduceProposed = false;
+
+  constructor(
+    private readonly ctx: ReplicaContext,
+    readonly container: string,
+    readonly seedHex: string,
+    readonly slice: number,
+    readonly vn: string,
+    private entry: SliceEntry,
+  ) {
+    this.readyAtMs = ctx.nowMs() + ctx.promotionWaitMs();
+    this.activate();
+  }
+
+  epoch(): number {
+    return this.entry.epoch;
+  }
+
+  /** Slices with work in flight need the periodic tick. */
+  busy(): boolean {
+    return this.status === 'activating' || this.pending.size > 0 || this.rebuild !== undefined || this.needsRebuild();
+  }
+
+  hint(): SliceHint {
+    return { primary: this.entry.primary, primaryNode: this.ctx.nodeOfVn(this.entry.primary) ?? '', epoch: this.entry.epoch };
+  }
+
+  private store() {
+    const store = this.ctx.storeOfVn(this.vn);
+    if (store === undefined) throw new Error(`VN ${this.vn} has no store`);
+    return store;
+  }
+
+  // ---- activation --------------------------------------------------------------------------
+
+  private activate(): void {
+    const raw = this.store().get(sliceMetaKey(this.seedHex, this.slice));
+    try {
+      this.meta = raw === undefined ? undefined : decodeSliceMeta(raw);
+    } catch {
+      // A torn meta record: resume well above every counter this copy holds and push everything.
+      this.meta = { reserved: this.highestCounterHeld() + 4 * COUNTER_RESERVATION, synced: { epoch: 0, counter: 0 } };
+    }
+    this.counter = this.meta?.reserved ?? 0;
+    this.reserved = this.counter;
+    this.reserveCounters(() => {
+      if (this.status !== 'activating') return;
+      if (this.inSyncPartner() !== undefined) this.reconcile = { cursor: slicePrefix(this.seedHex, this.slice), inFlight: false, sentAtMs: 0 };
+      else this.status = 'active';
+      this.tick();
+    });
+  }
+
+  private highestCounterHeld(): number {
+    let highest = 0;
+    let cursor = slicePrefix(this.seedHex, this.slice);
+    for (;;) {
+      const { items, next } = this.scanChunk(cursor, () => true);
+      for (const item of items) highest = Math.max(highest, decodeObject(item.record, item.key).stamp.counter);
+      if (next === null) return highest;
+      cursor = next;
+    }
+  }
+
+  private inSyncPartner(): string | undefined {
+    return this.entry.inSync.find((vn) => vn !== this.vn);
+  }
+
+  private syncMark(): Stamp {
+    let lowest: Stamp | undefined;
+    for (const write of this.pending.values()) if (lowest === undefined || compareStamps(write.stamp, lowest) < 0) lowest = write.stamp;
+    if (lowest !== undefined) return { epoch: lowest.epoch, counter: lowest.counter - 1 };
+    return { epoch: this.entry.epoch, counter: this.counter };
+  }
+
+  private metaWrite(): StoreWrite {
+    const synced = this.status === 'active' ? this.syncMark() : (this.meta?.synced ?? { epoch: 0, counter: 0 });
+    return { key: sliceMetaKey(this.seedHex, this.slice), value: encodeSliceMeta({ reserved: this.reserved, synced }) };
+  }
+
+  private reserveCounters(then: () => void): void {
+    this.waitingForCounter.push(then);
+    if (this.reserving) return;
+    this.reserving = true;
+    const target = this.counter + COUNTER_RESERVATION;
+    this.reserved = target;
+    this.store().commit([this.metaWrite()], (result) => {
+      this.reserving = false;
+      if (!result.ok) {
+        this.ctx.fatal(`slice meta write failed: ${result.error}`);
+        return;
+      }
+      const waiting = this.waitingForCounter.splice(0);
+      for (const next of waiting) next();
+    });
+  }
+
+  // ---- role changes ------------------------------------------------------------------------
+
+  /** The controller committed a new entry for this slice (same primary). */
+  updateEntry(entry: SliceEntry): void {
+    this.entry = entry;
+    if (this.rebuild !== undefined && (this.rebuild.target !== entry.secondary || entry.inSync.includes(this.rebuild.target))) this.rebuild = undefined;
+    if (this.reconcile !== undefined && this.inSyncPartner() === undefined) {
+      this.reconcile = undefined;
+      this.status = 'active';
+    }
+    this.reduceProposed = false;
+    this.secondarySilentSinceMs = undefined;
+    for (const [id, write] of this.pending) this.maybeComplete(id, write);
+  }
+
+  /** This VN is no longer primary: everything waiting gets an answer. */
+  retire(): void {
+    this.status = 'retired';
+    for (const write of this.pending.values()) write.reply({ ok: false, code: 'Unavailable', message: 'the primary changed before the write completed; its outcome is unknown' });
+    this.pending.clear();
+    for (const queue of this.busyKeys.values()) for (const run of queue) run();
+    this.busyKeys.clear();
+    for (const run of this.waitingForCounter.splice(0)) run();
+  }
+
+  // ---- client operations -------------------------------------------------------------------
+
+  private refuse(reply: Reply): boolean {
+    if (this.status === 'retired') {
+      reply({ ok: false, code: 'StaleEpoch', message: `VN ${this.vn} is no longer primary of slice ${this.slice}` });
+      return true;
+    }
+    if (this.status === 'activating' || this.ctx.nowMs() < this.readyAtMs) {
+      reply({ ok: false, code: 'Unavailable', message: `slice ${this.container}/${this.slice} is activating on ${this.vn}` });
+      return true;
+    }
+    return false;
+  }
+
+  private withKey(key: string, reply: Reply, run: () => void): void {
+    const queue = this.busyKeys.get(key);
+    if (queue === undefined) {
+      this.busyKeys.set(key, []);
+      run();
+      return;
+    }
+    if (queue.length >= KEY_QUEUE_MAX) {
+      reply({ ok: false, code: 'Busy', message: `more than ${KEY_QUEUE_MAX} operations waiting on key ${key}` });
+      return;
+    }
+    queue.push(run);
+  }
+
+  private release(key: string): void {
+    const queue = this.busyKeys.get(key);
+    const next = queue?.shift();
+    if (next === undefined) this.busyKeys.delete(key);
+    else next();
+  }
+
+  private readRecord(key: string): ObjectRecord | undefined {
+    const raw = this.store().get(objectKey(this.seedHex, this.slice, key));
+    return raw === undefined ? undefined : decodeObject(raw, `${this.container}/${key}`);
+  }
+
+  get(key: string, reply: Reply): void {
+    if (this.refuse(reply)) return;
+    const leaseOk = this.ctx.canaries.readWithoutLease || this.ctx.readLeaseValid();
+    if (!leaseOk) {
+      reply({ ok: false, code: 'Unavailable', message: `node ${this.ctx.nodeId} holds no valid read lease` });
+      return;
+    }
+    this.withKey(key, reply, () => {
+      try {
+        if (this.status !== 'active') {
+          this.refuse(reply);
+          return;
+        }
+        const record = this.readRecord(key);
+        if (record === undefined || record.deleted) reply({ ok: false, code: 'NotFound', message: `no object ${key}`, currentVersion: record?.version ?? 0 });
+        else reply({ ok: true, version: record.version, value: record.value });
+      } catch (error) {
+        reply({ ok: false, code: 'Internal', message: String(error) });
+      } finally {
+        this.release(key);
+      }
+    });
+  }
+
+  write(op: WriteOp, reply: Reply): void {
+    if (this.refuse(reply)) return;
+    if (this.pending.size >= SLICE_WRITES_IN_FLIGHT_MAX) {
+      reply({ ok: false, code: 'Busy', message: `more than ${SLICE_WRITES_IN_FLIGHT_MAX} writes in flight on slice ${this.slice}` });
+      return;
+    }
+    this.withKey(op.key, reply, () => this.writeLocked(op, reply));
+  }
+
+  private writeLocked(op: WriteOp, reply: Reply): void {
+    if (this.status !== 'active') {
+      this.refuse(reply);
+      this.release(op.key);
+      return;
+    }
+    let current: ObjectRecord | undefined;
+    try {
+      current = this.readRecord(op.key);
+    } catch (error) {
+      reply({ ok: false, code: 'Internal', message: String(error) });
+      this.release(op.key);
+      return;
+    }
+    if (current?.writer !== null && current?.writer !== undefined && current.writer.clientId === op.clientId && current.writer.seq === op.seq) {
+      // A retry of a request that already took effect: answer as the first attempt would have.
+      reply({ ok: true, version: current.version });
+      this.release(op.key);
+      return;
+    }
+    const exists = current !== undefined && !current.deleted;
+    const { ifMatch, ifNoneMatch } = op.condition;
+    const conditionFailed = (ifMatch !== undefined && (!exists || current?.version !== ifMatch)) || (ifNoneMatch === true && exists);
+    if (conditionFailed) {
+      reply({ ok: false, code: 'PreconditionFailed', message: exists ? `the object is at version ${current?.version ?? 0}` : 'the object does not exist', currentVersion: exists ? current?.version ?? 0 : 0 });
+      this.release(op.key);
+      return;
+    }
+    if (op.type === 'delete' && !exists) {
+      reply({ ok: true, version: current?.version ?? 0 });
+      this.release(op.key);
+      return;
+    }
+    const assign = (): void => {
+      if (this.status !== 'active') {
+        this.refuse(reply);
+        this.release(op.key);
+        return;
+      }
+      if (this.counter >= this.reserved) {
+        this.reserveCounters(assign);
+        return;
+      }
+      if (this.counter >= this.reserved - COUNTER_RESERVATION / 2 && !this.reserving) this.reserveCounters(() => undefined);
+      this.counter++;
+      this.startWrite(op, current, reply);
+    };
+    assign();
+  }
+
+  private startWrite(op: WriteOp, current: ObjectRecord | undefined, reply: Reply): void {
+    const stamp: Stamp = { epoch: this.entry.epoch, counter: this.counter };
+    const record: ObjectRecord = {
+      version: (current?.version ?? 0) + 1,
+      stamp,
+      deleted: op.type === 'delete',
+      value: op.type === 'put' ? op.value : new Uint8Array(0),
+      writer: { clientId: op.clientId, seq: op.seq },
+    };
+    const item: ReplItem = { key: op.key, record: encodeObject(record) };
+    const write: PendingWrite = { key: op.key, stamp, item, version: record.version, reply, localDurable: false, acked: new Set(), sentAtMs: new Map() };
+    const id = stamp.counter;
+    this.pending.set(id, write);
+    this.store().commit([{ key: objectKey(this.seedHex, this.slice, op.key), value: item.record }, this.metaWrite()], (result) => {
+      if (!result.ok) {
+        this.ctx.fatal(`object write failed: ${result.error}`);
+        return;
+      }
+      write.localDurable = true;
+      this.maybeComplete(id, write);
+    });
+    this.replicate(id, write);
+  }
+
+  /** VNs whose durable copy this write needs before it is acknowledged. */
+  private requiredCopies(): string[] {
+    const required = this.entry.inSync.filter((vn) => vn !== this.vn);
+    const rebuild = this.rebuild;
+    if (rebuild !== undefined && rebuild.phase !== 'begin' && !required.includes(rebuild.target)) required.push(rebuild.target);
+    return required;
+  }
+
+  private replicate(id: number, write: PendingWrite): void {
+    const nowMs = this.ctx.nowMs();
+    for (const vn of this.requiredCopies()) {
+      if (write.acked.has(vn)) continue;
+      const sentAt = write.sentAtMs.get(vn);
+      if (sentAt !== undefined && nowMs - sentAt < REPL_RESEND_MS) continue;
+      write.sentAtMs.set(vn, nowMs);
+      this.sendItems(vn, [write.item], (ack) => {
+        if (!ack.ok) return;
+        write.acked.add(vn);
+        if (vn === this.inSyncPartner()) this.secondarySilentSinceMs = undefined;
+        this.maybeComplete(id, write);
+      });
+    }
+    if (this.ctx.canaries.ackBeforeSecondaryDurable) {
+      for (const vn of this.requiredCopies()) write.acked.add(vn);
+    }
+  }
+
+  private sendItems(vn: string, items: readonly ReplItem[], onAck: (ack: ReplAck) => void): void {
+    const node = this.ctx.nodeOfVn(vn);
+    if (node === undefined) return;
+    const rebuildId = this.rebuild?.target === vn ? this.rebuild.id : undefined;
+    this.ctx.sendToReplica(node, (id) => ({
+      kind: REPL_WRITE, id, container: this.container, slice: this.slice, epoch: this.entry.epoch, fromVn: this.vn, toVn: vn, items, rebuildId,
+    }), onAck);
+  }
+
+  private maybeComplete(id: number, write: PendingWrite): void {
+    if (!this.pending.has(id) || !write.localDurable) return;
+    for (const vn of this.requiredCopies()) if (!write.acked.has(vn)) return;
+    this.pending.delete(id);
+    write.reply({ ok: true, version: write.version });
+    this.release(write.key);
+  }
+
+  // ---- periodic work -----------------------------------------------------------------------
+
+  tick(): void {
+    if (this.status === 'retired') return;
+    const nowMs = this.ctx.nowMs();
+    for (const [id, write] of this.pending) this.replicate(id, write);
+    this.watchSecondary(nowMs);
+    this.stepReconcile(nowMs);
+    this.stepRebuild(nowMs);
+  }
+
+  /**
+   * An in-sync secondary that stopped answering blocks writes. Once it has been silent for the
+   * stall limit, ask the controller to drop it from the in-sync set; writes then complete on
+   * this copy alone, and the secondary is rebuilt when it answers again.
+   */
+  private watchSecondary(nowMs: number): void {
+    const partner = this.inSyncPartner();
+    const waiting = partner !== undefined && [...this.pending.values()].some((w) => !w.acked.has(partner));
+    if (!waiting) {
+      this.secondarySilentSinceMs = undefined;
+      return;
+    }
+    this.secondarySilentSinceMs ??= nowMs;
+    if (this.reduceProposed || nowMs - this.secondarySilentSinceMs < REBUILD_STALL_MS) return;
+    this.reduceProposed = true;
+    const epoch = this.entry.epoch;
+    this.ctx.propose({
+      type: 'slices.reconfigure', actor: 'system', timeMs: this.ctx.wallMs(),
+      changes: [{ container: this.container, slice: this.slice, expectedEpoch: epoch, primary: this.vn, secondary: this.entry.secondary, inSync: [this.vn], reason: `secondary ${partner} unreachable from primary ${this.vn}` }],
+    }, (result) => {
+      if (!result.ok && this.entry.epoch === epoch) this.ctx.schedule(RETRY_BACKOFF_MS, () => { this.reduceProposed = false; });
+    });
+  }
+
+  private stepReconcile(nowMs: number): void {
+    const reconcile = this.reconcile;
+    const partner = this.inSyncPartner();
+    if (reconcile === undefined || partner === undefined) return;
+    if (reconcile.inFlight && nowMs - reconcile.sentAtMs < REPL_RESEND_MS * 4) return;
+    const since = this.meta?.synced ?? { epoch: 0, counter: 0 };
+    const { items, next } = this.scanChunk(reconcile.cursor, (record) => compareStamps(record.stamp, since) > 0);
+    reconcile.inFlight = true;
+    reconcile.sentAtMs = nowMs;
+    const finish = (): void => {
+      if (next === null) {
+        this.reconcile = undefined;
+        if (this.status === 'activating') this.status = 'active';
+      } else {
+        reconcile.cursor = next;
+      }
+      reconcile.inFlight = false;
+      this.tick();
+    };
+    if (items.length === 0) {
+      finish();
+      return;
+    }
+    this.sendItems(partner, items, (ack) => {
+      if (ack.ok && this.reconcile === reconcile) finish();
+    });
+  }
+
+  /** Up to a chunk of records from `cursor` on, filtered; `next` is null at the end of the slice. */
+  private scanChunk(cursor: string, keep: (record: ObjectRecord) => boolean): { items: ReplItem[]; next: string | null } {
+    const end = prefixEnd(slicePrefix(this.seedHex, this.slice));
+    const rows = this.store().scan({ startKey: cursor, endKey: end, limit: COPY_CHUNK_RECORDS });
+    const prefixLength = slicePrefix(this.seedHex, this.slice).length;
+    const items: ReplItem[] = [];
+    for (const [storeKey, bytes] of rows) {
+      // A record that fails its checksum is not copied; the copy it would overwrite stays.
+      try {
+        if (keep(decodeObject(bytes, storeKey))) items.push({ key: storeKey.slice(prefixLength), record: bytes });
+      } catch {
+        continue;
+      }
+    }
+    const last = rows[rows.length - 1];
+    const next = rows.length < COPY_CHUNK_RECORDS || last === undefined ? null : `${last[0]}\u0000`;
+    return { items, next };
+  }
+
+  // ---- re-protection -------------------------------------------------------------------------
+
+  private needsRebuild(): boolean {
+    return this.status === 'active' && this.entry.secondary !== '' && !this.entry.inSync.includes(this.entry.secondary);
+  }
+
+  private stepRebuild(nowMs: number): void {
+    if (!this.needsRebuild()) {
+      this.rebuild = undefined;
+      return;
+    }
+    let rebuild = this.rebuild;
+    if (rebuild === undefined) {
+      rebuild = { target: this.entry.secondary, id: `${this.vn}:${this.ctx.nodeId}:${this.entry.epoch}:${++this.rebuildSeq}:${nowMs}`, phase: 'begin', cursor: slicePrefix(this.seedHex, this.slice), inFlight: false, lastProgressMs: nowMs, notBeforeMs: 0 };
+      this.rebuild = rebuild;
+    }
+    if (nowMs < rebuild.notBeforeMs) return;
+    if (rebuild.phase !== 'finishing' && nowMs - rebuild.lastProgressMs > REBUILD_STALL_MS) {
+      // The target is not in the in-sync set, so writes may stop waiting for it.
+      this.rebuild = undefined;
+      for (const [id, write] of this.pending) this.maybeComplete(id, write);
+      this.rebuild = { ...rebuild, id: `${rebuild.id}+`, phase: 'begin', cursor: slicePrefix(this.seedHex, this.slice), inFlight: false, lastProgressMs: nowMs + RETRY_BACKOFF_MS, notBeforeMs: nowMs + RETRY_BACKOFF_MS };
+      return;
+    }
+    if (rebuild.inFlight) return;
+    const current = rebuild;
+    const node = this.ctx.nodeOfVn(current.target);
+    if (node === undefined) return;
+    current.inFlight = true;
+    const progressed = (): void => {
+      current.inFlight = false;
+      current.lastProgressMs = this.ctx.nowMs();
+    };
+    if (current.phase === 'begin') {
+      this.ctx.sendToReplica(node, (id) => ({ kind: REPL_BEGIN, id, container: this.container, slice: this.slice, epoch: this.entry.epoch, fromVn: this.vn, toVn: current.target, rebuildId: current.id }), (ack) => {
+        if (this.rebuild !== current) return;
+        if (ack.ok) {
+          current.phase = 'copy';
+          progressed();
+          // Writes already in flight did not include the target; send them now.
+          for (const [id, write] of this.pending) this.replicate(id, write);
+        } else {
+          current.inFlight = false;
+        }
+      });
+      this.ctx.schedule(REPL_RESEND_MS * 4, () => { if (this.rebuild === current && current.phase === 'begin') current.inFlight = false; });
+      return;
+    }
+    if (current.phase === 'copy') {
+      const { items, next } = this.scanChunk(current.cursor, () => true);
+      const advance = (): void => {
+        if (this.rebuild !== current) return;
+        progressed();
+        if (next === null) current.phase = 'finishing';
+        else current.cursor = next;
+        this.tick();
+      };
+      if (items.length === 0) {
+        advance();
+        return;
+      }
+      this.sendItems(current.target, items, (ack) => {
+        if (ack.ok) advance();
+        else if (this.rebuild === current) current.inFlight = false;
+      });
+      this.ctx.schedule(REPL_RESEND_MS * 4, () => { if (this.rebuild === current && current.inFlight && current.phase === 'copy') current.inFlight = false; });
+      return;
+    }
+    // finishing: every record is on the target and every later write waits for it; ask the
+    // controller to add it to the in-sync set.
+    const epoch = this.entry.epoch;
+    this.ctx.propose({
+      type: 'slices.reconfigure', actor: 'system', timeMs: this.ctx.wallMs(),
+      changes: [{ container: this.container, slice: this.slice, expectedEpoch: epoch, primary: this.vn, secondary: current.target, inSync: [this.vn, current.target], reason: 're-protection complete' }],
+    }, (result) => {
+      if (this.rebuild !== current) return;
+      if (!result.ok) current.notBeforeMs = this.ctx.nowMs() + RETRY_BACKOFF_MS;
+      current.inFlight = false;
+    });
+  }
+
+  /** Operator view of the slice's replication work. */
+  progress(): { readonly pendingWrites: number; readonly rebuilding: string | null; readonly phase: string } {
+    return { pendingWrites: this.pending.size, rebuilding: this.rebuild?.target ?? null, phase: this.rebuild?.phase ?? this.status };
+  }
+}

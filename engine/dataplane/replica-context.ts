@@ -1,0 +1,38 @@
+// What a slice replica needs from the node it runs on: time, timers, messaging to other nodes'
+// replicas, the read lease, controller proposals and the data-plane settings. DataService
+// provides it; tests can provide their own.
+
+import type { CommandResult, ControllerCommand } from '../controller/commands';
+import type { DurableStore, TimerId } from '../runtime/runtime';
+import type { ReplAck } from './messages';
+
+/** Test-only switches that break one safety rule each; the swarm must catch every one. */
+export interface DataPlaneCanaries {
+  /** Acknowledge a write before the secondary has made it durable. */
+  readonly ackBeforeSecondaryDurable: boolean;
+  /** Secondaries accept replication from any epoch. */
+  readonly skipEpochCheck: boolean;
+  /** Primaries serve reads without a valid lease (and without the promotion wait). */
+  readonly readWithoutLease: boolean;
+}
+
+export const NO_CANARIES: DataPlaneCanaries = { ackBeforeSecondaryDurable: false, skipEpochCheck: false, readWithoutLease: false };
+
+export interface ReplicaContext {
+  readonly nodeId: string;
+  nowMs(): number;
+  wallMs(): number;
+  schedule(delayMs: number, callback: () => void): TimerId;
+  cancel(timer: TimerId): void;
+  nodeOfVn(vnId: string): string | undefined;
+  storeOfVn(vnId: string): DurableStore | undefined;
+  /** Sends a replication message with a fresh id and calls `onAck` with its answer (at most once). */
+  sendToReplica(nodeId: string, build: (id: number) => unknown, onAck: (ack: ReplAck) => void): void;
+  readLeaseValid(): boolean;
+  promotionWaitMs(): number;
+  /** Proposes a controller command through the current controller leader. */
+  propose(command: ControllerCommand, done: (result: CommandResult) => void): void;
+  /** A durable write failed: this node can no longer trust its disk and must stop. */
+  fatal(reason: string): void;
+  readonly canaries: DataPlaneCanaries;
+}

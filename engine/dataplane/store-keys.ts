@@ -1,0 +1,28 @@
+// Where a replica keeps things on its drive. A container's records live under its hash seed (a
+// random 64-bit value per container), so a deleted and re-created container never sees the old
+// one's objects; its leftovers are garbage for a later sweep.
+//
+//   o/<seedHex>/<slice, 4 hex>/<key>   object records (object-record.ts)
+//   m/<seedHex>/<slice, 4 hex>         slice meta of a primary (counter reservation, sync mark)
+
+function sliceHex(slice: number): string {
+  return slice.toString(16).padStart(4, '0');
+}
+
+export function objectKey(seedHex: string, slice: number, key: string): string {
+  return `o/${seedHex}/${sliceHex(slice)}/${key}`;
+}
+
+/** The prefix of every object key of one slice; keys of the slice are [prefix, prefix + '\uffff'). */
+export function slicePrefix(seedHex: string, slice: number): string {
+  return `o/${seedHex}/${sliceHex(slice)}/`;
+}
+
+/** One past every key starting with `prefix` in UTF-16 order. */
+export function prefixEnd(prefix: string): string {
+  return `${prefix}\uffff`;
+}
+
+export function sliceMetaKey(seedHex: string, slice: number): string {
+  return `m/${seedHex}/${sliceHex(slice)}`;
+}

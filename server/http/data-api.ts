@@ -1,0 +1,224 @@
+// The HTTP data API (docs/API.md): containers and objects under /api/v1/. Object bodies are the
+// raw bytes; versions travel in ETag / If-Match; errors are {"error":{"code","message"}}.
+
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientError } from '../../engine/client/tessera-client';
+import { CONTAINER_NAME_PATTERN } from '../../engine/controller/apply';
+import type { WriteCondition } from '../../engine/dataplane/messages';
+import type { EmbeddedCluster } from '../cluster/embedded-cluster';
+
+export const API_PREFIX = '/api/v1/containers';
+/** Largest object value accepted (DESIGN.md §2). */
+export const MAX_VALUE_BYTES = 1_048_576;
+/** Largest object key, in UTF-8 bytes. */
+export const MAX_KEY_BYTES = 1_024;
+/** Largest JSON request body (container creation). */
+export const MAX_JSON_BYTES = 16_384;
+export const LIST_LIMIT_DEFAULT = 100;
+export const LIST_LIMIT_MAX = 1_000;
+
+class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+function sendError(res: ServerResponse, error: ApiError): void {
+  sendJson(res, error.status, { error: { code: error.code, message: error.message } }, error.status === 503 ? { 'retry-after': '1' } : {});
+}
+
+const STATUS_OF: Readonly<Record<string, number>> = {
+  NotFound: 404, NoSuchContainer: 404, PreconditionFailed: 412, InvalidArgument: 400, TooLarge: 413,
+  StaleEpoch: 503, Behind: 503, Unavailable: 503, Busy: 503, Timeout: 503, Internal: 500,
+};
+
+function fromClient(error: ClientError): ApiError {
+  return new ApiError(STATUS_OF[error.code] ?? 500, error.code, error.message);
+}
+
+async function readBody(req: IncomingMessage, limitBytes: number, what: string): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (declared > limitBytes) throw new ApiError(413, 'TooLarge', `${what}: ${declared} bytes is over the limit of ${limitBytes}`);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > limitBytes) throw new ApiError(413, 'TooLarge', `${what}: over the limit of ${limitBytes} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function checkKey(key: string): void {
+  const bytes = Buffer.byteLength(key, 'utf8');
+  if (bytes === 0) throw new ApiError(400, 'InvalidArgument', 'key: must not be empty');
+  if (bytes > MAX_KEY_BYTES) throw new ApiError(400, 'InvalidArgument', `key: ${bytes} bytes is over the limit of ${MAX_KEY_BYTES}`);
+}
+
+function checkContainerName(name: string): void {
+  if (!CONTAINER_NAME_PATTERN.test(name)) throw new ApiError(400, 'InvalidArgument', `name: container names are 1-63 lowercase letters, digits, _ and -, starting with a letter or digit (found ${JSON.stringify(name)})`);
+}
+
+function parseVersionHeader(value: string, header: string): number {
+  const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(value);
+  if (match?.[1] === undefined) throw new ApiError(400, 'InvalidArgument', `${header}: expected a version such as "3" (found ${JSON.stringify(value)})`);
+  return Number(match[1]);
+}
+
+function conditionOf(req: IncomingMessage): WriteCondition {
+  const ifMatch = req.headers['if-match'];
+  const ifNoneMatch = req.headers['if-none-match'];
+  if (ifMatch !== undefined && ifNoneMatch !== undefined) throw new ApiError(400, 'InvalidArgument', 'If-Match and If-None-Match: use one of them');
+  if (ifNoneMatch !== undefined) {
+    if (ifNoneMatch.trim() !== '*') throw new ApiError(400, 'InvalidArgument', 'If-None-Match: only * is supported');
+    return { ifNoneMatch: true };
+  }
+  return ifMatch === undefined ? {} : { ifMatch: parseVersionHeader(ifMatch, 'If-Match') };
+}
+
+function containerView(cluster: EmbeddedCluster, name: string): { name: string; slices: number; createdAt: string; mapEpoch: number } {
+  const container = cluster.controllerState().containers[name];
+  if (container === undefined) throw new ApiError(404, 'NoSuchContainer', `container: no container ${name}`);
+  return { name, slices: container.sliceCount, createdAt: new Date(container.createdAtMs).toISOString(), mapEpoch: container.mapEpoch };
+}
+
+async function createContainer(cluster: EmbeddedCluster, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const raw = await readBody(req, MAX_JSON_BYTES, 'body');
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new ApiError(400, 'InvalidArgument', 'body: expected JSON such as {"name":"photos","slices":4096}');
+  }
+  const { name, slices } = (body ?? {}) as { name?: unknown; slices?: unknown };
+  if (typeof name !== 'string') throw new ApiError(400, 'InvalidArgument', 'name: required, a string');
+  checkContainerName(name);
+  const sliceCount = slices === undefined ? 4096 : slices;
+  if (typeof sliceCount !== 'number' || !Number.isInteger(sliceCount) || sliceCount < 64 || sliceCount > 65_536 || (sliceCount & (sliceCount - 1)) !== 0) {
+    throw new ApiError(400, 'InvalidArgument', `slices: must be a power of two in 64..65536 (found ${JSON.stringify(slices)})`);
+  }
+  const result = await cluster.propose({ type: 'container.create', actor: 'api', timeMs: Date.now(), name, sliceCount, seedHex: randomBytes(8).toString('hex') });
+  if (!result.ok) {
+    if (result.code === 'AlreadyExists') throw new ApiError(409, 'AlreadyExists', result.message);
+    if (result.code === 'InvalidContainer') throw new ApiError(400, 'InvalidArgument', result.message);
+    throw new ApiError(503, 'Unavailable', `the controller could not create the container: ${result.message}`);
+  }
+  cluster.data.invalidate(name);
+  sendJson(res, 201, containerView(cluster, name), { location: `${API_PREFIX}/${name}` });
+}
+
+async function deleteContainer(cluster: EmbeddedCluster, name: string, force: boolean, res: ServerResponse): Promise<void> {
+  containerView(cluster, name);
+  if (!force) {
+    const listed = await cluster.data.list(name, { prefix: '', cursor: '', limit: 1 });
+    if (!listed.ok) throw fromClient(listed);
+    if (listed.keys.length > 0) throw new ApiError(409, 'NotEmpty', `container ${name} holds objects; delete them first or pass ?force=true`);
+  }
+  const result = await cluster.propose({ type: 'container.delete', actor: 'api', timeMs: Date.now(), name });
+  if (!result.ok) throw new ApiError(result.code === 'NotFound' ? 404 : 503, result.code === 'NotFound' ? 'NoSuchContainer' : 'Unavailable', result.message);
+  cluster.data.invalidate(name);
+  res.writeHead(204);
+  res.end();
+}
+
+async function listObjects(cluster: EmbeddedCluster, name: string, query: URLSearchParams, res: ServerResponse): Promise<void> {
+  containerView(cluster, name);
+  const limitText = query.get('limit');
+  const limit = limitText === null ? LIST_LIMIT_DEFAULT : Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1 || limit > LIST_LIMIT_MAX) throw new ApiError(400, 'InvalidArgument', `limit: must be an integer in 1..${LIST_LIMIT_MAX}`);
+  const result = await cluster.data.list(name, { prefix: query.get('prefix') ?? '', cursor: query.get('cursor') ?? '', limit });
+  if (!result.ok) throw fromClient(result);
+  sendJson(res, 200, { keys: result.keys, nextCursor: result.nextCursor });
+}
+
+async function objectRequest(cluster: EmbeddedCluster, name: string, key: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  checkKey(key);
+  containerView(cluster, name);
+  switch (req.method ?? '') {
+    case 'GET':
+    case 'HEAD': {
+      const result = await cluster.data.get(name, key);
+      if (!result.ok) throw fromClient(result);
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(result.value.length), etag: `"${result.version}"` });
+      res.end(req.method === 'HEAD' ? undefined : Buffer.from(result.value.buffer, result.value.byteOffset, result.value.byteLength));
+      return;
+    }
+    case 'PUT': {
+      const condition = conditionOf(req);
+      const body = await readBody(req, MAX_VALUE_BYTES, 'value');
+      const result = await cluster.data.put(name, key, new Uint8Array(body.buffer, body.byteOffset, body.byteLength), condition);
+      if (!result.ok) throw fromClient(result);
+      sendJson(res, 200, { version: result.version }, { etag: `"${result.version}"` });
+      return;
+    }
+    case 'DELETE': {
+      const result = await cluster.data.delete(name, key, conditionOf(req));
+      if (!result.ok) throw fromClient(result);
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    default:
+      throw new ApiError(405, 'MethodNotAllowed', `${req.method ?? ''} is not supported on objects (GET, HEAD, PUT, DELETE)`);
+  }
+}
+
+async function route(cluster: EmbeddedCluster, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const rest = url.pathname.slice(API_PREFIX.length);
+  if (rest === '' || rest === '/') {
+    if (req.method === 'GET') {
+      const names = Object.keys(cluster.controllerState().containers).sort();
+      sendJson(res, 200, { containers: names.map((n) => containerView(cluster, n)) });
+      return;
+    }
+    if (req.method === 'POST') return createContainer(cluster, req, res);
+    throw new ApiError(405, 'MethodNotAllowed', 'use GET or POST on /api/v1/containers');
+  }
+  const match = /^\/([^/]+)(?:\/objects(?:\/(.*))?)?$/.exec(rest);
+  const name = match?.[1];
+  if (match === null || name === undefined) throw new ApiError(404, 'NotFound', `no such API path ${url.pathname}`);
+  let decodedName: string;
+  let key: string | undefined;
+  try {
+    decodedName = decodeURIComponent(name);
+    key = match[2] === undefined ? undefined : decodeURIComponent(match[2]);
+  } catch {
+    throw new ApiError(400, 'InvalidArgument', 'path: invalid percent-encoding');
+  }
+  const isObjects = rest.slice(name.length + 1).startsWith('/objects');
+  if (!isObjects) {
+    if (req.method === 'GET') return sendJson(res, 200, containerView(cluster, decodedName));
+    if (req.method === 'DELETE') return deleteContainer(cluster, decodedName, url.searchParams.get('force') === 'true', res);
+    throw new ApiError(405, 'MethodNotAllowed', 'use GET or DELETE on a container');
+  }
+  if (key === undefined || key === '') {
+    if (req.method !== 'GET') throw new ApiError(405, 'MethodNotAllowed', 'use GET to list objects');
+    return listObjects(cluster, decodedName, url.searchParams, res);
+  }
+  return objectRequest(cluster, decodedName, key, req, res);
+}
+
+/** Serves one /api/v1/containers request. */
+export function handleDataApi(cluster: EmbeddedCluster | undefined, req: IncomingMessage, res: ServerResponse): void {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (cluster === undefined) {
+    sendError(res, new ApiError(503, 'Unavailable', 'the cluster is starting'));
+    return;
+  }
+  route(cluster, req, res, url).catch((error: unknown) => {
+    const apiError = error instanceof ApiError ? error : new ApiError(500, 'Internal', String(error));
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    // Drain what the client is still sending so the error reaches it.
+    req.resume();
+    sendError(res, apiError);
+  });
+}

@@ -4,7 +4,7 @@
 // extra hop; transient refusals are retried with jittered backoff until the deadline. Writes keep
 // their (clientId, seq) across retries, so a retried write is applied at most once.
 
-import type { ContainerMap, DataOp, DataResult, ErrorCode, ListedKey, WriteCondition } from '../dataplane/messages';
+import type { ContainerMap, DataOp, DataResult, ErrorCode, ListedKey, RequestId, WriteCondition } from '../dataplane/messages';
 import { DATA_REQUEST, DATA_RESPONSE } from '../dataplane/messages';
 import { sliceHasher } from '../hash/slice-of';
 import type { Envelope, MonotonicClock, RandomSource, TimerId, Timers, Transport } from '../runtime/runtime';
@@ -46,6 +46,13 @@ interface CachedMap {
 
 type SliceOp = Extract<DataOp, { type: 'put' | 'get' | 'delete' }>;
 
+/** Keys are non-empty and free of NUL (the replicas keep their own records under a NUL prefix). */
+function checkKey(key: string): ClientError | null {
+  if (key.length === 0) return { ok: false, code: 'InvalidArgument', message: 'key: must not be empty' };
+  if (key.includes('\u0000')) return { ok: false, code: 'InvalidArgument', message: 'key: must not contain NUL characters' };
+  return null;
+}
+
 /** Errors worth retrying: the cluster is moving, not refusing. */
 const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['Behind', 'Unavailable', 'Busy', 'StaleEpoch', 'Timeout']);
 
@@ -55,6 +62,8 @@ export class TesseraClient {
   private readonly inFlight = new Map<number, { readonly done: (result: DataResult | null) => void; readonly timer: TimerId }>();
   private nextReqId = 1;
   private nextSeq = 1;
+  /** Writes without a final answer yet; replicas keep their dedup records. */
+  private readonly writesInFlight = new Set<number>();
   private nextMapNode = 0;
   /** Counters for tests and metrics. */
   readonly stats = { requests: 0, retries: 0, reroutes: 0, mapFetches: 0 };
@@ -64,16 +73,50 @@ export class TesseraClient {
   }
 
   put(container: string, key: string, value: Uint8Array, condition: WriteCondition, done: (result: ClientResult<{ version: number }>) => void): void {
-    const seq = this.nextSeq++;
-    this.sliceOp(container, key, (slice, epoch) => ({ type: 'put', container, slice, epoch, key, value, condition, clientId: this.runtime.clientId, seq }), (r) => done(r.ok ? { ok: true, version: r.version ?? 0 } : r));
+    const keyProblem = checkKey(key);
+    if (keyProblem !== null) {
+      done(keyProblem);
+      return;
+    }
+    const seq = this.startWrite();
+    this.sliceOp(container, key, (slice, epoch) => ({ type: 'put', container, slice, epoch, key, value, condition, ...this.requestId(seq) }), (r) => {
+      this.writesInFlight.delete(seq);
+      done(r.ok ? { ok: true, version: r.version ?? 0 } : r);
+    });
   }
 
   delete(container: string, key: string, condition: WriteCondition, done: (result: ClientResult<{ version: number }>) => void): void {
+    const keyProblem = checkKey(key);
+    if (keyProblem !== null) {
+      done(keyProblem);
+      return;
+    }
+    const seq = this.startWrite();
+    this.sliceOp(container, key, (slice, epoch) => ({ type: 'delete', container, slice, epoch, key, condition, ...this.requestId(seq) }), (r) => {
+      this.writesInFlight.delete(seq);
+      done(r.ok ? { ok: true, version: r.version ?? 0 } : r);
+    });
+  }
+
+  private startWrite(): number {
     const seq = this.nextSeq++;
-    this.sliceOp(container, key, (slice, epoch) => ({ type: 'delete', container, slice, epoch, key, condition, clientId: this.runtime.clientId, seq }), (r) => done(r.ok ? { ok: true, version: r.version ?? 0 } : r));
+    this.writesInFlight.add(seq);
+    return seq;
+  }
+
+  /** The request id of write `seq`, with the lowest seq still waiting for its final answer. */
+  private requestId(seq: number): RequestId {
+    let settledBelow = this.nextSeq;
+    for (const inFlight of this.writesInFlight) if (inFlight < settledBelow) settledBelow = inFlight;
+    return { clientId: this.runtime.clientId, seq, settledBelow };
   }
 
   get(container: string, key: string, done: (result: ClientResult<{ version: number; value: Uint8Array }>) => void): void {
+    const keyProblem = checkKey(key);
+    if (keyProblem !== null) {
+      done(keyProblem);
+      return;
+    }
     this.sliceOp(container, key, (slice, epoch) => ({ type: 'get', container, slice, epoch, key }), (r) => done(r.ok ? { ok: true, version: r.version ?? 0, value: r.value ?? new Uint8Array(0) } : r));
   }
 
@@ -137,6 +180,7 @@ export class TesseraClient {
   private sliceOp(container: string, key: string, makeOp: (slice: number, epoch: number) => SliceOp, done: (result: ClientResult<{ version?: number; value?: Uint8Array }>) => void): void {
     const deadline = this.runtime.clock.nowMs() + this.options.deadlineMs;
     let lastError: ClientError = { ok: false, code: 'Timeout', message: `no answer within ${this.options.deadlineMs} ms` };
+    let silentTries = 0;
     const attempt = (tries: number): void => {
       if (this.runtime.clock.nowMs() >= deadline) {
         done({ ...lastError, message: `gave up after ${this.options.deadlineMs} ms: ${lastError.message}` });
@@ -168,8 +212,11 @@ export class TesseraClient {
         this.call(node, makeOp(slice, epoch), (result) => {
           if (result === null) {
             lastError = { ok: false, code: 'Timeout', message: `node ${node} did not answer within ${this.options.attemptTimeoutMs} ms` };
-            // The node may be gone: fetch a fresh map (from another node) before the next try.
-            this.maps.delete(container);
+            // Twice silent: the node may be gone, fetch a fresh map (from another node).
+            if (++silentTries >= 2) {
+              silentTries = 0;
+              this.maps.delete(container);
+            }
             retryLater();
             return;
           }

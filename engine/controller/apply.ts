@@ -41,7 +41,12 @@ function checkContainer(state: ControllerState, name: string, sliceCount: number
   return null;
 }
 
-export function applyCommand(state: ControllerState, command: ControllerCommand, index: number, placement: InitialPlacement): ApplyOutcome {
+/** Test-only safety breakers of the controller (the swarm's canaries). */
+export interface ControllerCanaries {
+  readonly promoteOutOfSync?: boolean;
+}
+
+export function applyCommand(state: ControllerState, command: ControllerCommand, index: number, placement: InitialPlacement, canaries: ControllerCanaries = {}): ApplyOutcome {
   const events: ClusterEvent[] = [];
   const emit = (severity: EventSeverity, code: EventCode, subject: EventSubject, message: string): void => {
     events.push({ index, seq: events.length, timeMs: command.timeMs, severity, code, subject, message, actor: command.actor });
@@ -106,7 +111,7 @@ export function applyCommand(state: ControllerState, command: ControllerCommand,
       // Failover (and re-protection of slices left without a secondary) in the same entry.
       const containers: Record<string, ContainerRecord> = {};
       for (const [name, container] of Object.entries(state.containers)) {
-        const { container: next, summary } = failoverContainer(container, state.topology, nodeStates);
+        const { container: next, summary } = failoverContainer(container, state.topology, nodeStates, canaries.promoteOutOfSync === true);
         containers[name] = next;
         if (summary.promoted + summary.secondariesReplaced + summary.unavailable > 0) {
           emit(summary.unavailable > 0 ? 'critical' : 'warning', 'slice.failover', { kind: 'container', id: name },

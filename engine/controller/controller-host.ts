@@ -5,7 +5,7 @@
 
 import type { Envelope, NodeRuntime, TimerId } from '../runtime/runtime';
 import { assert } from '../util/assert';
-import { applyCommand, type InitialPlacement } from './apply';
+import { applyCommand, type ControllerCanaries, type InitialPlacement } from './apply';
 import type { CommandResult, ControllerCommand } from './commands';
 import type { RaftPort, RaftReadyBatch } from './raft-port';
 import { DEFAULT_SETTINGS } from './settings';
@@ -49,6 +49,7 @@ export class ControllerHost {
     private readonly placement: InitialPlacement,
     private readonly tickMs: number,
     initialState?: ControllerState,
+    private readonly canaries: ControllerCanaries = {},
   ) {
     if (initialState !== undefined) this.current = initialState;
   }
@@ -154,7 +155,7 @@ export class ControllerHost {
         continue;
       }
       const body = JSON.parse(decoder.decode(entry.data)) as ProposalEnvelope;
-      const outcome = applyCommand(this.current, body.command, entry.index, this.placement);
+      const outcome = applyCommand(this.current, body.command, entry.index, this.placement, this.canaries);
       assert(outcome.state.appliedIndex === entry.index, 'applied index follows the log');
       this.current = outcome.state;
       applied = true;

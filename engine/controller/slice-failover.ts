@@ -49,6 +49,8 @@ export function failoverContainer(
   container: ContainerRecord,
   topology: ClusterTopology,
   nodeStates: Readonly<Record<string, NodeAdminState>>,
+  /** Canary (test only): promote the secondary even when it is not in the in-sync set. */
+  promoteOutOfSync = false,
 ): { readonly container: ContainerRecord; readonly summary: FailoverSummary } {
   const vnNode = vnNodeIndex(topology);
   const isUp = (vn: string): boolean => vn !== '' && nodeStates[vnNode.get(vn) ?? ''] === 'up';
@@ -71,7 +73,7 @@ export function failoverContainer(
     }
     let primary = slice.primary;
     if (!primaryUp) {
-      if (!secondaryUp || !slice.inSync.includes(slice.secondary)) {
+      if (!secondaryUp || (!slice.inSync.includes(slice.secondary) && !promoteOutOfSync)) {
         unavailable++;
         return slice;
       }

@@ -5,7 +5,7 @@
 
 import type { CommandResult, ControllerCommand, SliceChange } from '../controller/commands';
 import type { ControllerState, SliceEntry } from '../controller/state';
-import type { DurableStore, Envelope, NodeRuntime, TimerId } from '../runtime/runtime';
+import type { DurableStore, Envelope, NodeRuntime, StoreWrite, TimerId } from '../runtime/runtime';
 import type { ClusterTopology } from '../topology/topology';
 import { compareStamps, decodeObject } from './object-record';
 import {
@@ -13,10 +13,10 @@ import {
   type ContainerMap, type CtlPropose, type CtlResult, type DataOp, type DataRequest, type DataResult, type LeaseGrant, type LeaseRequest,
   type ListedKey, type ReplAck, type ReplBegin, type ReplWrite,
 } from './messages';
-import { PrimarySlice } from './primary-slice';
+import { PrimarySlice, settledDedupDeletes } from './primary-slice';
 import { NO_CANARIES, type DataPlaneCanaries, type ReplicaContext } from './replica-context';
 import { leaseMsFor, promotionWaitMsFor, ReadLease } from './read-lease';
-import { objectKey, prefixEnd, slicePrefix } from './store-keys';
+import { DEDUP_KEY_PREFIX, objectKey, prefixEnd, slicePrefix } from './store-keys';
 
 /** How often primaries with work in flight resend, rebuild and check their secondaries. */
 export const DATA_TICK_MS = 20;
@@ -282,6 +282,7 @@ export class DataService {
         const rows = store.scan({ startKey: cursor, endKey: prefixEnd(base + op.prefix), limit: want });
         for (const [storeKey, bytes] of rows) {
           try {
+            if (storeKey.startsWith(DEDUP_KEY_PREFIX, base.length)) continue;
             const record = decodeObject(bytes, storeKey);
             if (record.deleted) continue;
             found.push({ key: storeKey.slice(base.length), version: record.version, size: record.value.length });
@@ -336,7 +337,7 @@ export class DataService {
         return;
       }
     }
-    const writes: Array<{ key: string; value: Uint8Array }> = [];
+    const writes: StoreWrite[] = [];
     for (const item of message.items) {
       let incoming;
       try {
@@ -357,6 +358,7 @@ export class DataService {
       }
       if (newer) writes.push({ key, value: item.record });
     }
+    if (message.settled !== undefined) writes.push(...settledDedupDeletes(store, seedHex, message.slice, message.settled));
     // Even with nothing new, commit (an empty batch): durability is in commit order, so its
     // callback also proves that an earlier copy of the same records is durable.
     store.commit(writes, (result) => {

@@ -27,9 +27,19 @@ export interface WriteCondition {
   readonly ifNoneMatch?: boolean;
 }
 
+/**
+ * Identifies a write across retries. `settledBelow`: every request of this client with a lower
+ * seq has its final answer, so replicas may forget their dedup records.
+ */
+export interface RequestId {
+  readonly clientId: string;
+  readonly seq: number;
+  readonly settledBelow: number;
+}
+
 export type DataOp =
-  | (SliceAddress & { readonly type: 'put'; readonly key: string; readonly value: Uint8Array; readonly condition: WriteCondition; readonly clientId: string; readonly seq: number })
-  | (SliceAddress & { readonly type: 'delete'; readonly key: string; readonly condition: WriteCondition; readonly clientId: string; readonly seq: number })
+  | (SliceAddress & { readonly type: 'put'; readonly key: string; readonly value: Uint8Array; readonly condition: WriteCondition } & RequestId)
+  | (SliceAddress & { readonly type: 'delete'; readonly key: string; readonly condition: WriteCondition } & RequestId)
   | (SliceAddress & { readonly type: 'get'; readonly key: string })
   | { readonly type: 'list'; readonly container: string; readonly prefix: string; readonly cursor: string; readonly limit: number }
   | { readonly type: 'map'; readonly container: string };
@@ -102,6 +112,8 @@ export interface ReplWrite extends SliceAddress {
   readonly items: readonly ReplItem[];
   /** Set while the target is being rebuilt: it accepts only the rebuild it was wiped for. */
   readonly rebuildId?: string;
+  /** Dedup records of this client below this seq may be dropped (see RequestId). */
+  readonly settled?: { readonly clientId: string; readonly below: number };
 }
 
 /** Primary → rebuild target: drop whatever this slice held, a full copy follows. */

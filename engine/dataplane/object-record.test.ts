@@ -3,12 +3,12 @@ import { test } from 'node:test';
 import { CorruptRecordError } from '../codec/json-bytes';
 import { compareStamps, decodeObject, encodeObject, type ObjectRecord } from './object-record';
 
-const record: ObjectRecord = { version: 7, stamp: { epoch: 3, counter: 41 }, deleted: false, value: new Uint8Array([0, 1, 2, 255]), writer: { clientId: 'c-1', seq: 9 } };
+const record: ObjectRecord = { version: 7, stamp: { epoch: 3, counter: 41 }, deleted: false, value: new Uint8Array([0, 1, 2, 255]), writers: [{ clientId: 'c-1', seq: 9, version: 7 }] };
 
 test('object records round-trip, values stored as raw bytes', () => {
   const bytes = encodeObject(record);
   assert.deepEqual(decodeObject(bytes, 'k'), record);
-  const tombstone: ObjectRecord = { ...record, deleted: true, value: new Uint8Array(0), writer: null };
+  const tombstone: ObjectRecord = { ...record, deleted: true, value: new Uint8Array(0), writers: [] };
   assert.deepEqual(decodeObject(encodeObject(tombstone), 'k'), tombstone);
 });
 

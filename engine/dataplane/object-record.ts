@@ -18,10 +18,13 @@ export interface Stamp {
   readonly counter: number;
 }
 
-export interface WriterId {
+/** A request that wrote a key, and the version it produced. */
+export interface WriterEntry {
   readonly clientId: string;
   readonly seq: number;
+  readonly version: number;
 }
+
 
 export interface ObjectRecord {
   /** Public version: the previous version + 1 on every write of the key (deletes included). */
@@ -29,8 +32,8 @@ export interface ObjectRecord {
   readonly stamp: Stamp;
   readonly deleted: boolean;
   readonly value: Uint8Array;
-  /** The request that wrote this image: a retried request finds itself here and is not re-applied. */
-  readonly writer: WriterId | null;
+  /** The request that wrote this image (for diagnostics; dedup has its own records). */
+  readonly writers: readonly WriterEntry[];
 }
 
 interface Header {
@@ -38,7 +41,7 @@ interface Header {
   readonly e: number;
   readonly c: number;
   readonly d: 0 | 1;
-  readonly w: readonly [string, number] | null;
+  readonly w: ReadonlyArray<readonly [string, number, number]>;
 }
 
 const encoder = new TextEncoder();
@@ -49,7 +52,7 @@ export function compareStamps(a: Stamp, b: Stamp): number {
 }
 
 export function encodeObject(record: ObjectRecord): Uint8Array {
-  const header: Header = { v: record.version, e: record.stamp.epoch, c: record.stamp.counter, d: record.deleted ? 1 : 0, w: record.writer === null ? null : [record.writer.clientId, record.writer.seq] };
+  const header: Header = { v: record.version, e: record.stamp.epoch, c: record.stamp.counter, d: record.deleted ? 1 : 0, w: record.writers.map((e) => [e.clientId, e.seq, e.version] as const) };
   const headerBytes = encoder.encode(JSON.stringify(header));
   const out = new Uint8Array(4 + headerBytes.length + record.value.length + 4);
   const view = new DataView(out.buffer);
@@ -72,7 +75,7 @@ export function decodeObject(bytes: Uint8Array, what: string): ObjectRecord {
     stamp: { epoch: header.e, counter: header.c },
     deleted: header.d === 1,
     value: bytes.slice(4 + headerLength, bytes.length - 4),
-    writer: header.w === null ? null : { clientId: header.w[0], seq: header.w[1] },
+    writers: header.w.map(([clientId, seq, version]) => ({ clientId, seq, version })),
   };
 }
 

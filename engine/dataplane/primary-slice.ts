@@ -13,18 +13,20 @@
 //   in-sync secondary before serving, so nothing it might serve exists on one copy only.
 
 import type { SliceEntry } from '../controller/state';
-import type { StoreWrite } from '../runtime/runtime';
+import type { DurableStore, StoreWrite } from '../runtime/runtime';
 import { compareStamps, decodeObject, encodeObject, type ObjectRecord, type Stamp } from './object-record';
 import type { DataOp, DataResult, ReplAck, ReplItem, SliceHint } from './messages';
 import { REPL_BEGIN, REPL_WRITE } from './messages';
 import type { ReplicaContext } from './replica-context';
 import { decodeSliceMeta, encodeSliceMeta, type SliceMeta } from './slice-meta';
-import { objectKey, prefixEnd, sliceMetaKey, slicePrefix } from './store-keys';
+import { dedupClientPrefix, dedupKey, objectKey, prefixEnd, sliceMetaKey, slicePrefix } from './store-keys';
 
 /** Operations waiting behind a busy key; more are refused with Busy. */
 export const KEY_QUEUE_MAX = 64;
 /** Writes in flight per slice; more are refused with Busy. */
 export const SLICE_WRITES_IN_FLIGHT_MAX = 1024;
+/** Dedup records a write cleans up at most (the rest go with later writes). */
+export const DEDUP_DELETES_PER_WRITE_MAX = 64;
 /** Counters reserved durably at a time, so a restarted primary never reuses one. */
 export const COUNTER_RESERVATION = 4096;
 /** Resend an unanswered replication message after this long. */
@@ -37,12 +39,21 @@ export const REBUILD_STALL_MS = 3_000;
 export const RETRY_BACKOFF_MS = 200;
 
 type Reply = (result: DataResult) => void;
+
+/** Deletes of one client's dedup records below `settled.below` in a slice (its answers are final). */
+export function settledDedupDeletes(store: DurableStore, seedHex: string, slice: number, settled: { readonly clientId: string; readonly below: number }): StoreWrite[] {
+  const prefix = objectKey(seedHex, slice, dedupClientPrefix(settled.clientId));
+  const rows = store.scan({ startKey: prefix, endKey: objectKey(seedHex, slice, dedupKey(settled.clientId, settled.below)), limit: DEDUP_DELETES_PER_WRITE_MAX });
+  return rows.map(([key]) => ({ key, value: null }));
+}
 type WriteOp = Extract<DataOp, { type: 'put' | 'delete' }>;
 
 interface PendingWrite {
   readonly key: string;
   readonly stamp: Stamp;
-  readonly item: ReplItem;
+  /** The object record and its dedup record. */
+  readonly items: readonly ReplItem[];
+  readonly settled: { readonly clientId: string; readonly below: number };
   readonly version: number;
   readonly reply: Reply;
   localDurable: boolean;
@@ -214,7 +225,7 @@ export class PrimarySlice {
       reply({ ok: false, code: 'StaleEpoch', message: `VN ${this.vn} is no longer primary of slice ${this.slice}` });
       return true;
     }
-    if (this.status === 'activating' || this.ctx.nowMs() < this.readyAtMs) {
+    if (this.status === 'activating' || (this.ctx.nowMs() < this.readyAtMs && !this.ctx.canaries.readWithoutLease)) {
       reply({ ok: false, code: 'Unavailable', message: `slice ${this.container}/${this.slice} is activating on ${this.vn}` });
       return true;
     }
@@ -294,22 +305,30 @@ export class PrimarySlice {
       this.release(op.key);
       return;
     }
-    if (current?.writer !== null && current?.writer !== undefined && current.writer.clientId === op.clientId && current.writer.seq === op.seq) {
-      // A retry of a request that already took effect: answer as the first attempt would have.
-      reply({ ok: true, version: current.version });
-      this.release(op.key);
-      return;
+    let earlier: ObjectRecord | undefined;
+    try {
+      earlier = this.readRecord(dedupKey(op.clientId, op.seq));
+    } catch {
+      earlier = undefined;
     }
     const exists = current !== undefined && !current.deleted;
     const { ifMatch, ifNoneMatch } = op.condition;
     const conditionFailed = (ifMatch !== undefined && (!exists || current?.version !== ifMatch)) || (ifNoneMatch === true && exists);
-    if (conditionFailed) {
-      reply({ ok: false, code: 'PreconditionFailed', message: exists ? `the object is at version ${current?.version ?? 0}` : 'the object does not exist', currentVersion: exists ? current?.version ?? 0 : 0 });
+    if ((earlier !== undefined || conditionFailed) && !this.ctx.canaries.readWithoutLease && !this.ctx.readLeaseValid()) {
+      // Answering from local state without replicating is a read: it needs the lease, or a
+      // deposed primary could answer from a stale image.
+      reply({ ok: false, code: 'Unavailable', message: `node ${this.ctx.nodeId} holds no valid read lease` });
       this.release(op.key);
       return;
     }
-    if (op.type === 'delete' && !exists) {
-      reply({ ok: true, version: current?.version ?? 0 });
+    if (earlier !== undefined) {
+      // A retry of a request that already took effect: answer as the first attempt would have.
+      reply({ ok: true, version: earlier.version });
+      this.release(op.key);
+      return;
+    }
+    if (conditionFailed) {
+      reply({ ok: false, code: 'PreconditionFailed', message: exists ? `the object is at version ${current?.version ?? 0}` : 'the object does not exist', currentVersion: exists ? current?.version ?? 0 : 0 });
       this.release(op.key);
       return;
     }
@@ -337,13 +356,19 @@ export class PrimarySlice {
       stamp,
       deleted: op.type === 'delete',
       value: op.type === 'put' ? op.value : new Uint8Array(0),
-      writer: { clientId: op.clientId, seq: op.seq },
+      writers: [{ clientId: op.clientId, seq: op.seq, version: (current?.version ?? 0) + 1 }],
     };
-    const item: ReplItem = { key: op.key, record: encodeObject(record) };
-    const write: PendingWrite = { key: op.key, stamp, item, version: record.version, reply, localDurable: false, acked: new Set(), sentAtMs: new Map() };
+    // The dedup record travels with the object, atomically: a retry of this request, on this
+    // primary or on a promoted secondary, finds it and is answered without a second write.
+    const dedup: ObjectRecord = { version: record.version, stamp, deleted: false, value: new TextEncoder().encode(op.key), writers: [] };
+    const items: ReplItem[] = [{ key: op.key, record: encodeObject(record) }, { key: dedupKey(op.clientId, op.seq), record: encodeObject(dedup) }];
+    const settled = { clientId: op.clientId, below: op.settledBelow };
+    const write: PendingWrite = { key: op.key, stamp, items, settled, version: record.version, reply, localDurable: false, acked: new Set(), sentAtMs: new Map() };
     const id = stamp.counter;
     this.pending.set(id, write);
-    this.store().commit([{ key: objectKey(this.seedHex, this.slice, op.key), value: item.record }, this.metaWrite()], (result) => {
+    const writes: StoreWrite[] = items.map((item) => ({ key: objectKey(this.seedHex, this.slice, item.key), value: item.record }));
+    writes.push(...settledDedupDeletes(this.store(), this.seedHex, this.slice, settled), this.metaWrite());
+    this.store().commit(writes, (result) => {
       if (!result.ok) {
         this.ctx.fatal(`object write failed: ${result.error}`);
         return;
@@ -369,24 +394,24 @@ export class PrimarySlice {
       const sentAt = write.sentAtMs.get(vn);
       if (sentAt !== undefined && nowMs - sentAt < REPL_RESEND_MS) continue;
       write.sentAtMs.set(vn, nowMs);
-      this.sendItems(vn, [write.item], (ack) => {
+      this.sendItems(vn, write.items, (ack) => {
         if (!ack.ok) return;
         write.acked.add(vn);
         if (vn === this.inSyncPartner()) this.secondarySilentSinceMs = undefined;
         this.maybeComplete(id, write);
-      });
+      }, write.settled);
     }
     if (this.ctx.canaries.ackBeforeSecondaryDurable) {
       for (const vn of this.requiredCopies()) write.acked.add(vn);
     }
   }
 
-  private sendItems(vn: string, items: readonly ReplItem[], onAck: (ack: ReplAck) => void): void {
+  private sendItems(vn: string, items: readonly ReplItem[], onAck: (ack: ReplAck) => void, settled?: { clientId: string; below: number }): void {
     const node = this.ctx.nodeOfVn(vn);
     if (node === undefined) return;
     const rebuildId = this.rebuild?.target === vn ? this.rebuild.id : undefined;
     this.ctx.sendToReplica(node, (id) => ({
-      kind: REPL_WRITE, id, container: this.container, slice: this.slice, epoch: this.entry.epoch, fromVn: this.vn, toVn: vn, items, rebuildId,
+      kind: REPL_WRITE, id, container: this.container, slice: this.slice, epoch: this.entry.epoch, fromVn: this.vn, toVn: vn, items, rebuildId, settled,
     }), onAck);
   }
 

@@ -14,9 +14,13 @@ export interface DataPlaneCanaries {
   readonly skipEpochCheck: boolean;
   /** Primaries serve reads without a valid lease (and without the promotion wait). */
   readonly readWithoutLease: boolean;
+  /** The controller promotes a secondary even when it is not in the in-sync set. */
+  readonly promoteOutOfSync: boolean;
+  /** Drives report writes durable at once but lose them on a crash (simulator only). */
+  readonly loseFsync: boolean;
 }
 
-export const NO_CANARIES: DataPlaneCanaries = { ackBeforeSecondaryDurable: false, skipEpochCheck: false, readWithoutLease: false };
+export const NO_CANARIES: DataPlaneCanaries = { ackBeforeSecondaryDurable: false, skipEpochCheck: false, readWithoutLease: false, promoteOutOfSync: false, loseFsync: false };
 
 export interface ReplicaContext {
   readonly nodeId: string;

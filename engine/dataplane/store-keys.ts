@@ -26,3 +26,17 @@ export function prefixEnd(prefix: string): string {
 export function sliceMetaKey(seedHex: string, slice: number): string {
   return `m/${seedHex}/${sliceHex(slice)}`;
 }
+
+/**
+ * Dedup records live inside the slice's key range (so rebuilds and reconciliation copy them
+ * with the objects) under a prefix no object key can have: object keys never contain NUL.
+ */
+export const DEDUP_KEY_PREFIX = '\u0000d/';
+
+export function dedupKey(clientId: string, seq: number): string {
+  return `${DEDUP_KEY_PREFIX}${clientId}/${String(seq).padStart(16, '0')}`;
+}
+
+export function dedupClientPrefix(clientId: string): string {
+  return `${DEDUP_KEY_PREFIX}${clientId}/`;
+}

@@ -14,8 +14,8 @@ export function defaultControllerWiring(tickMs: number): ControllerWiring {
   return {
     tickMs,
     placement: (vns, sliceCount) => initialMap(vns.map((v) => ({ id: v.id, nodeId: v.nodeId })), sliceCount),
-    makeRaft: (runtime, voters) => new DurableRaft(runtime.systemStore, {
-      id: runtime.nodeId, voters, electionTicks: ELECTION_TICKS, heartbeatTicks: HEARTBEAT_TICKS, random: runtime.random,
+    makeRaft: (runtime, voters, learners) => new DurableRaft(runtime.systemStore, {
+      id: runtime.nodeId, voters, learners, electionTicks: ELECTION_TICKS, heartbeatTicks: HEARTBEAT_TICKS, random: runtime.random,
     }),
   };
 }

@@ -26,8 +26,8 @@ export const DEFAULT_NODE_TIMING: NodeTimingSettings = { heartbeatIntervalMs: 10
 
 /** How a node builds its controller replica: the Raft implementation and the placement. */
 export interface ControllerWiring {
-  /** Creates this node's Raft replica over its system store, with the given voters. */
-  readonly makeRaft: (runtime: NodeRuntime, voters: readonly string[]) => RaftPort;
+  /** Creates this node's Raft replica over its system store: voters, and every other node as a learner. */
+  readonly makeRaft: (runtime: NodeRuntime, voters: readonly string[], learners: readonly string[]) => RaftPort;
   readonly placement: InitialPlacement;
   readonly tickMs: number;
   /** Test-only safety breakers for the swarm's canaries. */
@@ -110,8 +110,12 @@ export class TesseraNode {
       this.liveness = new PeerLiveness(peers);
       this.runtime.transport.onReceive((envelope) => this.receive(envelope));
       if (this.wiring !== undefined) {
-        const voters = controllerVoters(result.identity.topology.nodes.map((n) => n.id));
-        this.controller = new ControllerHost(this.runtime, this.wiring.makeRaft(this.runtime, voters), this.wiring.placement, this.wiring.tickMs);
+        const nodeIds = result.identity.topology.nodes.map((n) => n.id);
+        const voters = controllerVoters(nodeIds);
+        // Every data node needs the slice maps: nodes that do not vote follow the log as learners.
+        const learners = nodeIds.filter((id) => !voters.includes(id));
+        this.controller = new ControllerHost(this.runtime, this.wiring.makeRaft(this.runtime, voters, learners), this.wiring.placement, this.wiring.tickMs, undefined,
+          { promoteOutOfSync: this.wiring.canaries?.promoteOutOfSync === true });
         this.controller.start();
         const controller = this.controller;
         this.data = new DataService(this.runtime, {

@@ -29,6 +29,8 @@ const RECOVERY_SCAN_BATCH = 10_000;
 export interface DurableRaftOptions {
   readonly id: string;
   readonly voters: readonly string[];
+  /** Non-voting members that receive the log (see RaftConfig.learners). */
+  readonly learners?: readonly string[];
   readonly electionTicks: number;
   readonly heartbeatTicks: number;
   readonly random: RandomSource;
@@ -105,7 +107,7 @@ export class DurableRaft implements RaftPort {
     this.storedLastIndex = state.snapshot.index + state.entries.length;
     this.storedSnapshotIndex = state.snapshot.index;
     this.node = new RaftNode({
-      id: options.id, voters: options.voters, electionTicks: options.electionTicks, heartbeatTicks: options.heartbeatTicks,
+      id: options.id, voters: options.voters, learners: options.learners ?? [], electionTicks: options.electionTicks, heartbeatTicks: options.heartbeatTicks,
       random: options.random, preVote: true, checkQuorum: true, ...(options.faults === undefined ? {} : { faults: options.faults }),
     }, state);
   }

@@ -31,6 +31,12 @@ export interface RaftTestFaults {
 export interface RaftConfig {
   readonly id: string;
   readonly voters: readonly string[];
+  /**
+   * Non-voting members: they receive the log (so every data node holds the controller state)
+   * but never vote, campaign or count towards a quorum. A learner that becomes a voter through
+   * a membership change simply stops being one.
+   */
+  readonly learners?: readonly string[];
   /** Ticks without hearing a leader before campaigning (randomised in [n, 2n)). */
   readonly electionTicks: number;
   readonly heartbeatTicks: number;
@@ -111,10 +117,11 @@ export class RaftNode {
     const changed = voters.length !== this.voters.length || voters.some((v, i) => v !== this.voters[i]);
     this.voters = voters;
     if (changed && this.role === 'leader') {
-      for (const peer of this.peers) {
+      for (const peer of this.replicas) {
         if (!this.progress.has(peer)) this.progress.set(peer, { match: 0, next: this.log.lastIndex() + 1, inflight: 0, probing: true, recentActive: true });
       }
-      for (const peer of [...this.progress.keys()]) if (!voters.includes(peer)) this.progress.delete(peer);
+      const replicas = this.replicas;
+      for (const peer of [...this.progress.keys()]) if (!replicas.includes(peer)) this.progress.delete(peer);
     }
   }
 
@@ -130,6 +137,15 @@ export class RaftNode {
 
   private get peers(): string[] {
     return this.voters.filter((v) => v !== this.config.id);
+  }
+
+  private get learners(): string[] {
+    return (this.config.learners ?? []).filter((l) => l !== this.config.id && !this.voters.includes(l));
+  }
+
+  /** Everyone the leader replicates to: voting peers and learners. */
+  private get replicas(): string[] {
+    return [...this.peers, ...this.learners];
   }
 
   private quorum(): number {
@@ -184,8 +200,8 @@ export class RaftNode {
 
   private quorumActive(): boolean {
     let active = 1;
-    for (const [, pr] of this.progress) {
-      if (pr.recentActive) active++;
+    for (const [peer, pr] of this.progress) {
+      if (pr.recentActive && this.voters.includes(peer)) active++;
       pr.recentActive = false;
     }
     return active >= this.quorum();
@@ -235,7 +251,7 @@ export class RaftNode {
     this.electionElapsed = 0;
     this.heartbeatElapsed = 0;
     this.progress.clear();
-    for (const peer of this.peers) {
+    for (const peer of this.replicas) {
       this.progress.set(peer, { match: 0, next: this.log.lastIndex() + 1, inflight: 0, probing: true, recentActive: true });
     }
     // An entry of the new term: committing it commits everything before it (Raft §5.4.2).
@@ -288,7 +304,7 @@ export class RaftNode {
   // ---- messages -----------------------------------------------------------------------------
 
   step(m: Message): void {
-    if (!this.voters.includes(m.from)) return;
+    if (!this.voters.includes(m.from) && !this.learners.includes(m.from)) return;
     if (m.term > this.term) {
       const isPreVote = m.type === 'pre-vote' || (m.type === 'pre-vote-resp' && !m.reject);
       if (!isPreVote) {

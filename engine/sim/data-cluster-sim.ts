@@ -34,6 +34,8 @@ export class DataClusterSim {
     this.world = new SimWorld(seed);
     this.topology = buildTopology({ nodeCount: options.nodeCount, vnsPerNode: options.vnsPerNode, drivesPerNode: options.vnsPerNode, driveCapacityBytes: 1e12 });
     this.ids = this.topology.nodes.map((n) => n.id);
+    // A lying drive: "durable" at once, while the real write lands up to a second later.
+    if (options.canaries?.loseFsync === true) this.world.driveStoreFaults = { ...this.world.storeFaults, fsyncLies: true, fsyncMinMs: 200, fsyncMaxMs: 1_000 };
     for (const id of this.ids) {
       this.world.addNode(id);
       this.boot(id);

@@ -13,6 +13,8 @@ export interface SimStoreFaults {
   fsyncErrorProbability: number;
   /** Probability that a crash tears the oldest unsynced batch instead of dropping it whole. */
   tornWriteProbability: number;
+  /** Canary: report a batch durable at once while it is still lost on a crash (a lying fsync). */
+  fsyncLies?: boolean;
   /** Simulated fsync latency range in ms. */
   fsyncMinMs: number;
   fsyncMaxMs: number;
@@ -62,6 +64,11 @@ export class SimStore implements DurableStore {
     const generation = this.generation;
     const latencyMs = this.faults.fsyncMinMs + this.random.nextFloat() * (this.faults.fsyncMaxMs - this.faults.fsyncMinMs);
     const fails = this.random.nextFloat() < this.faults.fsyncErrorProbability;
+    if (this.faults.fsyncLies === true) {
+      const lied = onDurable;
+      this.queue.schedule(this.queue.nowMs(), () => { if (generation === this.generation) lied({ ok: true }); });
+      onDurable = () => undefined;
+    }
     this.queue.schedule(this.queue.nowMs() + latencyMs, () => {
       if (generation !== this.generation) return;
       if (fails) {

@@ -36,6 +36,8 @@ export class SimWorld {
   readonly network: SimNetwork;
   readonly nodes = new Map<NodeId, SimNodeState>();
   storeFaults: SimStoreFaults = { ...DEFAULT_STORE_FAULTS };
+  /** Faults of the drive stores only (the system stores keep `storeFaults`); unset: the same. */
+  driveStoreFaults: SimStoreFaults | undefined;
   private nextTimerId = 1;
   private readonly timers = new Map<number, EventHandle>();
 
@@ -174,7 +176,7 @@ export class SimWorld {
       driveStore: (driveId) => {
         let store = state.driveStores.get(driveId);
         if (store === undefined) {
-          store = new SimStore(this.queue, this.random.fork(), this.storeFaults);
+          store = new SimStore(this.queue, this.random.fork(), this.driveStoreFaults ?? this.storeFaults);
           state.driveStores.set(driveId, store);
         }
         return wrapStore(store);

@@ -58,6 +58,7 @@ async function readBody(req: IncomingMessage, limitBytes: number, what: string):
 function checkKey(key: string): void {
   const bytes = Buffer.byteLength(key, 'utf8');
   if (bytes === 0) throw new ApiError(400, 'InvalidArgument', 'key: must not be empty');
+  if (key.includes('\u0000')) throw new ApiError(400, 'InvalidArgument', 'key: must not contain NUL characters');
   if (bytes > MAX_KEY_BYTES) throw new ApiError(400, 'InvalidArgument', `key: ${bytes} bytes is over the limit of ${MAX_KEY_BYTES}`);
 }
 

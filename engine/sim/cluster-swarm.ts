@@ -1,0 +1,194 @@
+// The cluster swarm: one seed builds a whole Tessera cluster (3-5 nodes with their controller
+// and data plane) in the simulator, runs concurrent clients through the client library, injects
+// faults, heals, and then judges the run:
+// - the clients' history (with final reads of every key) must be linearizable, which also
+//   means no acknowledged write was lost;
+// - after the heal, every slice must be back to two in-sync copies and the cluster online
+//   within 30 simulated seconds;
+// - the committed slice maps must respect the placement invariants.
+// Same seed, same run: the history hash proves it. `npm run cluster-swarm -- --seed S` replays.
+
+import { checkHistory, type KvOperation } from '../check/linearizability';
+import type { ClientResult, TesseraClient } from '../client/tessera-client';
+import type { DataPlaneCanaries } from '../dataplane/replica-context';
+import { DataClusterSim } from './data-cluster-sim';
+import { SeededRandom } from './prng';
+import { TraceHash } from './trace-hash';
+
+export interface SwarmOptions {
+  readonly canaries?: DataPlaneCanaries;
+  /** Simulated ms of client load with faults. */
+  readonly faultPhaseMs?: number;
+}
+
+export interface SwarmResult {
+  readonly seed: number;
+  readonly nodes: number;
+  readonly ops: number;
+  readonly acknowledgedWrites: number;
+  readonly historyHash: string;
+  readonly problem: string | null;
+  readonly simulatedMs: number;
+  readonly faults: readonly string[];
+}
+
+const CONVERGE_LIMIT_MS = 30_000;
+const KEYS_PER_RUN = 6;
+const CLIENTS = 3;
+
+interface Recorder {
+  readonly history: KvOperation[];
+  acknowledgedWrites: number;
+}
+
+/** One client's loop: random operations on a few keys, one at a time, recorded with times. */
+function runClient(sim: DataClusterSim, client: TesseraClient, clientId: string, recorder: Recorder, keys: readonly string[], running: () => boolean): void {
+  const random = sim.world.random.fork();
+  let n = 0;
+  const next = (): void => {
+    if (!running()) return;
+    const key = keys[random.nextInt(keys.length)] ?? 'k0';
+    const callMs = sim.world.nowMs();
+    const roll = random.nextInt(10);
+    const value = `${clientId}-${n++}`;
+    const after = (): void => { sim.world.queue.schedule(sim.world.nowMs() + random.nextInt(20), next); };
+    const unknown = (input: KvOperation['input']): void => { recorder.history.push({ clientId, callMs, input }); };
+    const definite = (r: ClientResult<unknown>): boolean => r.ok || ['NotFound', 'PreconditionFailed'].includes(r.code);
+    if (roll < 4) {
+      client.get('default', key, (r) => {
+        if (r.ok) recorder.history.push({ clientId, callMs, returnMs: sim.world.nowMs(), input: { kind: 'get', key }, output: { kind: 'get', value: new TextDecoder().decode(r.value), version: r.version } });
+        else if (r.code === 'NotFound') recorder.history.push({ clientId, callMs, returnMs: sim.world.nowMs(), input: { kind: 'get', key }, output: { kind: 'get', value: null } });
+        after();
+      });
+    } else if (roll < 7) {
+      client.put('default', key, new TextEncoder().encode(value), {}, (r) => {
+        if (r.ok) {
+          recorder.acknowledgedWrites++;
+          recorder.history.push({ clientId, callMs, returnMs: sim.world.nowMs(), input: { kind: 'put', key, value }, output: { kind: 'put', version: r.version } });
+        } else unknown({ kind: 'put', key, value });
+        after();
+      });
+    } else if (roll < 9) {
+      // Compare-and-set against the version this client last saw, or create-if-absent.
+      const last = [...recorder.history].reverse().find((op) => op.input.key === key && op.output !== undefined && 'version' in op.output);
+      const output = last?.output;
+      const seen = output !== undefined && 'version' in output ? output.version : undefined;
+      const absent = output === undefined || output.kind === 'delete' || (output.kind === 'get' && output.value === null);
+      const expected = seen === undefined || seen === 0 || absent ? 'absent' : seen;
+      const condition = expected === 'absent' ? { ifNoneMatch: true } : { ifMatch: expected };
+      client.put('default', key, new TextEncoder().encode(value), condition, (r) => {
+        const input = { kind: 'cas', key, expectedVersion: expected, value } as const;
+        if (r.ok) {
+          recorder.acknowledgedWrites++;
+          recorder.history.push({ clientId, callMs, returnMs: sim.world.nowMs(), input, output: { kind: 'cas', ok: true, version: r.version } });
+        } else if (definite(r)) recorder.history.push({ clientId, callMs, returnMs: sim.world.nowMs(), input, output: { kind: 'cas', ok: false } });
+        else unknown(input);
+        after();
+      });
+    } else {
+      client.delete('default', key, {}, (r) => {
+        if (r.ok) {
+          recorder.acknowledgedWrites++;
+          recorder.history.push({ clientId, callMs, returnMs: sim.world.nowMs(), input: { kind: 'delete', key }, output: { kind: 'delete', version: r.version } });
+        } else unknown({ kind: 'delete', key });
+        after();
+      });
+    }
+  };
+  next();
+}
+
+function placementProblem(sim: DataClusterSim): string | null {
+  const state = sim.state();
+  const vnNode = new Map(sim.topology.nodes.flatMap((n) => n.vns.map((v) => [v.id, n.id] as const)));
+  for (const [name, container] of Object.entries(state?.containers ?? {})) {
+    for (const [index, slice] of container.slices.entries()) {
+      if (slice.secondary !== '' && vnNode.get(slice.primary) === vnNode.get(slice.secondary)) return `${name}/${index}: primary and secondary on one node`;
+      if (!slice.inSync.includes(slice.primary)) return `${name}/${index}: primary not in the in-sync set`;
+      for (const vn of slice.inSync) if (vn !== slice.primary && vn !== slice.secondary) return `${name}/${index}: in-sync ${vn} holds no role`;
+    }
+  }
+  return null;
+}
+
+export function runClusterSwarm(seed: number, options: SwarmOptions = {}): SwarmResult {
+  // The swarm's own choices come from their own stream, so they do not shift the cluster's.
+  const random = new SeededRandom(seed ^ 0x5eed5eed);
+  const nodeCount = 3 + random.nextInt(3);
+  const sim = new DataClusterSim(seed, { nodeCount, vnsPerNode: 1 + random.nextInt(2), sliceCount: 64, ...(options.canaries === undefined ? {} : { canaries: options.canaries }) });
+  const world = sim.world;
+  const faults: string[] = [];
+  world.network.faults = { dropProbability: random.nextFloat() * 0.05, duplicateProbability: random.nextFloat() * 0.05, minDelayMs: 0.1, maxDelayMs: 1 + random.nextFloat() * 9 };
+  for (const id of sim.ids) world.setClockSkew(id, 0.98 + random.nextFloat() * 0.04);
+  sim.bootstrap(20_000);
+  const recorder: Recorder = { history: [], acknowledgedWrites: 0 };
+  const keys = Array.from({ length: KEYS_PER_RUN }, (_, i) => `k${i}`);
+  let running = true;
+  const clients = Array.from({ length: CLIENTS }, (_, i) => sim.client(`client-${i}`, { deadlineMs: 5_000, attemptTimeoutMs: 500, backoffBaseMs: 10, backoffMaxMs: 300 }));
+  clients.forEach((client, i) => runClient(sim, client, `client-${i}`, recorder, keys, () => running));
+  const faultPhaseMs = options.faultPhaseMs ?? 15_000;
+  // At most a minority of nodes may be down at once (a majority keeps the controller alive).
+  const maxDown = Math.floor((nodeCount - 1) / 2);
+  for (let t = 0; t < faultPhaseMs; t += 100) {
+    world.runFor(100);
+    const roll = random.nextFloat();
+    const victim = sim.ids[random.nextInt(sim.ids.length)] ?? 'node-1';
+    const down = sim.ids.filter((id) => !sim.isUp(id));
+    if (roll < 0.01 && down.length < maxDown && sim.isUp(victim)) {
+      sim.crash(victim);
+      faults.push(`${world.nowMs()} crash ${victim}`);
+    } else if (roll < 0.03 && !sim.isUp(victim)) {
+      sim.boot(victim);
+      faults.push(`${world.nowMs()} restart ${victim}`);
+    } else if (roll < 0.035) {
+      world.network.partition([[victim], sim.ids.filter((id) => id !== victim)]);
+      faults.push(`${world.nowMs()} isolate ${victim}`);
+    } else if (roll < 0.04) {
+      // Asymmetric: the victim hears everyone, but one peer no longer hears it.
+      const peer = sim.ids[random.nextInt(sim.ids.length)] ?? victim;
+      if (peer !== victim) {
+        world.network.cutLink(victim, peer);
+        faults.push(`${world.nowMs()} cut ${victim}->${peer}`);
+      }
+    } else if (roll < 0.045 && sim.isUp(victim)) {
+      // A long stall (GC, VM pause): the node runs nothing, then resumes as if no time passed.
+      const pausedMs = 200 + random.nextInt(2_000);
+      world.pause(victim, true);
+      world.queue.schedule(world.nowMs() + pausedMs, () => world.pause(victim, false));
+      faults.push(`${world.nowMs()} pause ${victim} ${pausedMs} ms`);
+    } else if (roll < 0.058) {
+      world.network.heal();
+      faults.push(`${world.nowMs()} heal`);
+    } else if (roll < 0.06) {
+      // Power loss: every node at once; only what reached the platters survives.
+      for (const id of sim.ids) sim.crash(id);
+      world.queue.schedule(world.nowMs() + 200 + random.nextInt(800), () => { for (const id of sim.ids) if (!sim.isUp(id)) sim.boot(id); });
+      faults.push(`${world.nowMs()} power loss`);
+    }
+  }
+  // Heal: network whole, every node up; the cluster must converge.
+  world.network.heal();
+  for (const id of sim.ids) if (!sim.isUp(id)) sim.boot(id);
+  const healedAt = world.nowMs();
+  const converged = world.runUntil(() => sim.copies().two === 64 && sim.state()?.availability === 'online' && sim.ids.every((id) => sim.state()?.nodeStates[id] === 'up'), CONVERGE_LIMIT_MS, 100);
+  running = false;
+  world.runFor(6_000);
+  // Final reads: every key, by a fresh client, after everything settled.
+  const reader = sim.client('reader');
+  for (const key of keys) {
+    const callMs = world.nowMs();
+    const r = sim.await<{ version: number; value: Uint8Array }>((done) => reader.get('default', key, done), 20_000);
+    if (r.ok) recorder.history.push({ clientId: 'reader', callMs, returnMs: world.nowMs(), input: { kind: 'get', key }, output: { kind: 'get', value: new TextDecoder().decode(r.value), version: r.version } });
+    else if (r.code === 'NotFound') recorder.history.push({ clientId: 'reader', callMs, returnMs: world.nowMs(), input: { kind: 'get', key }, output: { kind: 'get', value: null } });
+  }
+  const trace = new TraceHash();
+  for (const op of recorder.history) trace.add(JSON.stringify(op));
+  let problem: string | null = null;
+  if (!converged) problem = `did not converge within ${CONVERGE_LIMIT_MS} ms of the heal (at ${healedAt}): ${JSON.stringify(sim.copies())}, ${sim.state()?.availability ?? 'no leader'}`;
+  problem ??= placementProblem(sim);
+  if (problem === null) {
+    const check = checkHistory(recorder.history);
+    if (check.ok === false) problem = `not linearizable on ${check.key}: ${check.explanation}`;
+  }
+  return { seed, nodes: nodeCount, ops: recorder.history.length, acknowledgedWrites: recorder.acknowledgedWrites, historyHash: trace.hex(), problem, simulatedMs: world.nowMs(), faults };
+}

@@ -1,0 +1,44 @@
+// Runs the cluster swarm (engine/sim/cluster-swarm.ts): `--seeds N [--first S]` for a long
+// run, `--seed S` to replay one seed (prints its faults and the checker's explanation),
+// `--canary NAME` to switch one safety rule off and count the seeds that catch it
+// (ackBeforeSecondaryDurable, skipEpochCheck, readWithoutLease, promoteOutOfSync, loseFsync).
+import { NO_CANARIES, type DataPlaneCanaries } from '../engine/dataplane/replica-context';
+import { runClusterSwarm, type SwarmOptions } from '../engine/sim/cluster-swarm';
+
+const args = process.argv.slice(2);
+const flag = (name: string): number | undefined => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : undefined;
+};
+const canaryIndex = args.indexOf('--canary');
+const canary = canaryIndex >= 0 ? args[canaryIndex + 1] : undefined;
+if (canary !== undefined && !(canary in NO_CANARIES)) {
+  console.error(`--canary: one of ${Object.keys(NO_CANARIES).join(', ')} (found ${canary})`);
+  process.exit(2);
+}
+const options: SwarmOptions = canary === undefined ? {} : { canaries: { ...NO_CANARIES, [canary as keyof DataPlaneCanaries]: true } };
+const one = flag('seed');
+if (one !== undefined) {
+  const result = runClusterSwarm(one, options);
+  console.log(JSON.stringify(result, null, 2));
+  process.exit(result.problem === null ? 0 : 1);
+} else {
+  const count = flag('seeds') ?? 1000;
+  const first = flag('first') ?? 1;
+  const startedMs = performance.now();
+  let failures = 0;
+  let ops = 0;
+  let simulatedMs = 0;
+  for (let seed = first; seed < first + count; seed++) {
+    const result = runClusterSwarm(seed, options);
+    ops += result.ops;
+    simulatedMs += result.simulatedMs;
+    if (result.problem !== null) {
+      failures++;
+      console.log(`seed ${seed}: ${result.problem.split('\n')[0] ?? ''}  (replay: npm run cluster-swarm -- --seed ${seed})`);
+    }
+  }
+  const seconds = (performance.now() - startedMs) / 1000;
+  console.log(`${count} seeds in ${seconds.toFixed(1)} s (${(count / seconds).toFixed(1)} seeds/s, ${Math.round(ops / seconds)} client ops/s, ${(simulatedMs / 1000 / seconds).toFixed(0)} simulated s per s), ${failures} with problems`);
+  process.exit(failures === 0 || canary !== undefined ? 0 : 1);
+}

@@ -40,6 +40,8 @@ export class ControllerHost {
   private tickTimer: TimerId | undefined;
   private inFlight = false;
   private stopped = false;
+  /** Why the controller stopped on its own (its disk failed), or null. */
+  failure: string | null = null;
   private appliedSinceSnapshot = 0;
   private readonly appliedListeners: Array<(state: ControllerState) => void> = [];
 
@@ -134,6 +136,7 @@ export class ControllerHost {
       if (error !== null) {
         // Without durable Raft state this node must not speak: stop rather than risk a double vote.
         this.runtime.log.error(`raft persistence failed, controller stopping: ${error}`);
+        this.failure = `raft persistence failed: ${error}`;
         this.stop();
         return;
       }

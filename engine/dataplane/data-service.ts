@@ -7,11 +7,11 @@ import type { CommandResult, ControllerCommand, SliceChange } from '../controlle
 import type { ControllerState, SliceEntry } from '../controller/state';
 import type { DurableStore, Envelope, NodeRuntime, StoreWrite, TimerId } from '../runtime/runtime';
 import type { ClusterTopology } from '../topology/topology';
-import { compareStamps, decodeObject } from './object-record';
+import { compareStamps, decodeObject, type ObjectRecord } from './object-record';
 import {
-  CTL_PROPOSE, CTL_RESULT, DATA_REQUEST, DATA_RESPONSE, LEASE_GRANT, LEASE_REQUEST, REPL_ACK, REPL_BEGIN, REPL_WRITE,
+  CTL_PROPOSE, CTL_RESULT, DATA_REQUEST, DATA_RESPONSE, LEASE_GRANT, LEASE_REQUEST, REPL_ACK, REPL_BEGIN, REPL_FETCH, REPL_WRITE,
   type ContainerMap, type CtlPropose, type CtlResult, type DataOp, type DataRequest, type DataResult, type LeaseGrant, type LeaseRequest,
-  type ListedKey, type ReplAck, type ReplBegin, type ReplWrite,
+  type ListedKey, type ReplAck, type ReplBegin, type ReplFetch, type ReplItem, type ReplWrite,
 } from './messages';
 import { PrimarySlice, settledDedupDeletes } from './primary-slice';
 import { NO_CANARIES, type DataPlaneCanaries, type ReplicaContext } from './replica-context';
@@ -26,6 +26,10 @@ export const REPL_ACK_WAIT_MS = 10_000;
 export const PROPOSAL_FORWARD_TIMEOUT_MS = 3_000;
 /** Coalesce slice reconfigurations for this long into one controller command. */
 export const RECONFIGURE_BATCH_MS = 20;
+/** Scrub every drive's records this often by default (the simulator scrubs faster). */
+export const SCRUB_INTERVAL_MS = 600_000;
+/** The first scrub after start: soon, to repair writes torn by the crash that preceded it. */
+export const SCRUB_FIRST_DELAY_MS = 2_000;
 /** Keys one list request may return. */
 export const LIST_LIMIT_MAX = 1_000;
 
@@ -40,6 +44,8 @@ export interface DataServiceDeps {
   mayGrantLease(nodeId: string): boolean;
   fatal(reason: string): void;
   readonly canaries?: DataPlaneCanaries | undefined;
+  /** How often to scrub (default SCRUB_INTERVAL_MS). */
+  readonly scrubIntervalMs?: number | undefined;
 }
 
 interface RebuildWipe {
@@ -58,6 +64,8 @@ export class DataService {
   private batch: { changes: SliceChange[]; callbacks: Array<(result: CommandResult) => void> } | undefined;
   private nextId = 1;
   private followedIndex = -1;
+  /** Slices in which a scrub found corrupt records (for tests and status). */
+  scrubRepairs = 0;
   private tickTimer: TimerId | undefined;
   private stopped = false;
 
@@ -97,6 +105,12 @@ export class DataService {
       this.tickTimer = this.runtime.timers.schedule(DATA_TICK_MS, loop);
     };
     this.tickTimer = this.runtime.timers.schedule(DATA_TICK_MS, loop);
+    const scrubLoop = (): void => {
+      if (this.stopped) return;
+      this.scrub();
+      this.runtime.timers.schedule(this.deps.scrubIntervalMs ?? SCRUB_INTERVAL_MS, scrubLoop);
+    };
+    this.runtime.timers.schedule(SCRUB_FIRST_DELAY_MS, scrubLoop);
     const state = this.deps.state();
     if (state !== undefined) this.followMaps(state);
   }
@@ -174,6 +188,7 @@ export class DataService {
       case DATA_REQUEST: this.onRequest(envelope.from, message as DataRequest); return true;
       case REPL_WRITE: this.onReplWrite(envelope.from, message as ReplWrite); return true;
       case REPL_BEGIN: this.onReplBegin(envelope.from, message as ReplBegin); return true;
+      case REPL_FETCH: this.onReplFetch(envelope.from, message as ReplFetch); return true;
       case REPL_ACK: {
         const ack = message as ReplAck;
         const waiting = this.acks.get(ack.id);
@@ -339,24 +354,16 @@ export class DataService {
     }
     const writes: StoreWrite[] = [];
     for (const item of message.items) {
-      let incoming;
-      try {
-        incoming = decodeObject(item.record, item.key);
-      } catch {
-        this.ack(from, message.id, false, 'Corrupt');
-        return;
-      }
       const key = objectKey(seedHex, message.slice, item.key);
+      const incoming = tryDecode(item.record, item.key);
       const existingBytes = store.get(key);
-      let newer = true;
-      if (existingBytes !== undefined) {
-        try {
-          newer = compareStamps(incoming.stamp, decodeObject(existingBytes, key).stamp) > 0;
-        } catch {
-          newer = true;
-        }
-      }
-      if (newer) writes.push({ key, value: item.record });
+      const existing = existingBytes === undefined ? undefined : tryDecode(existingBytes, key);
+      // Higher stamp wins; a valid record beats a corrupt one; a corrupt one (copied by a
+      // rebuild from a damaged primary) is kept only where nothing else is.
+      const take = incoming === undefined
+        ? existingBytes === undefined
+        : existing === undefined || compareStamps(incoming.stamp, existing.stamp) > 0;
+      if (take) writes.push({ key, value: item.record });
     }
     if (message.settled !== undefined) writes.push(...settledDedupDeletes(store, seedHex, message.slice, message.settled));
     // Even with nothing new, commit (an empty batch): durability is in commit order, so its
@@ -368,6 +375,80 @@ export class DataService {
       }
       this.ack(from, message.id, true, 'ok');
     });
+  }
+
+  /** The other copy asks for records to repair corrupt ones (either direction, same epoch). */
+  private onReplFetch(from: string, message: ReplFetch): void {
+    const container = this.deps.state()?.containers[message.container];
+    const entry = container?.slices[message.slice];
+    const store = this.storeOfVn(message.toVn);
+    if (container === undefined || entry === undefined || store === undefined) {
+      this.ack(from, message.id, false, 'NoSlice');
+      return;
+    }
+    const pair = [entry.primary, entry.secondary];
+    if (message.epoch !== entry.epoch || !pair.includes(message.fromVn) || !pair.includes(message.toVn) || !entry.inSync.includes(message.toVn)) {
+      this.ack(from, message.id, false, message.epoch > entry.epoch ? 'Behind' : 'StaleEpoch');
+      return;
+    }
+    const items: ReplItem[] = [];
+    const corruptKeys: string[] = [];
+    for (const key of message.keys) {
+      const bytes = store.get(objectKey(container.seedHex, message.slice, key));
+      if (bytes === undefined) continue;
+      try {
+        decodeObject(bytes, key);
+        items.push({ key, record: bytes });
+      } catch {
+        corruptKeys.push(key);
+      }
+    }
+    this.sendTo(from, { kind: REPL_ACK, id: message.id, ok: true, code: 'ok', items, corruptKeys });
+  }
+
+  /**
+   * Scrub: verify the checksum of every record this node holds for its in-sync copies, and
+   * repair corrupt ones from the other copy (a bit flipped at rest, a write torn by a crash).
+   * Runs soon after start and then every `scrubIntervalMs`.
+   */
+  private scrub(): void {
+    const state = this.deps.state();
+    if (state === undefined || this.stopped) return;
+    for (const container of Object.values(state.containers)) {
+      container.slices.forEach((entry, slice) => {
+        const local = [entry.primary, entry.secondary].find((vn) => this.vnDrive.has(vn) && entry.inSync.includes(vn));
+        const store = local === undefined ? undefined : this.storeOfVn(local);
+        if (local === undefined || store === undefined) return;
+        const corrupt = corruptKeysOfSlice(store, container.seedHex, slice);
+        if (corrupt.length === 0) return;
+        this.scrubRepairs++;
+        if (local === entry.primary) {
+          this.primaries.get(`${container.seedHex}/${slice}`)?.repair(corrupt, () => undefined);
+          return;
+        }
+        const primaryNode = this.vnNode.get(entry.primary);
+        if (primaryNode === undefined) return;
+        this.context.sendToReplica(primaryNode, (id) => ({ kind: REPL_FETCH, id, container: container.name, slice, epoch: entry.epoch, fromVn: local, toVn: entry.primary, keys: corrupt }), (ack) => {
+          if (!ack.ok) return;
+          // A valid record always beats a corrupt one; a key the primary lacks goes here too.
+          const alsoCorrupt = new Set(ack.corruptKeys ?? []);
+          const found = new Map((ack.items ?? []).map((item) => [item.key, item.record]));
+          const stillCorrupt = (key: string): boolean => {
+            const bytes = store.get(objectKey(container.seedHex, slice, key));
+            if (bytes === undefined) return false;
+            try {
+              decodeObject(bytes, key);
+              return false;
+            } catch {
+              return true;
+            }
+          };
+          // Only records still corrupt: replication may have brought a newer one meanwhile.
+          const writes: StoreWrite[] = corrupt.filter((key) => !alsoCorrupt.has(key) && stillCorrupt(key)).map((key) => ({ key: objectKey(container.seedHex, slice, key), value: found.get(key) ?? null }));
+          store.commit(writes, (result) => { if (!result.ok) this.deps.fatal(`scrub repair failed: ${result.error}`); });
+        });
+      });
+    }
   }
 
   private onReplBegin(from: string, message: ReplBegin): void {
@@ -485,5 +566,33 @@ export class DataService {
       pendingWrites += progress.pendingWrites;
     }
     return { primaries: this.primaries.size, active, rebuilding, pendingWrites };
+  }
+}
+
+/** Keys of a slice whose records fail their checksum. */
+function corruptKeysOfSlice(store: DurableStore, seedHex: string, slice: number): string[] {
+  const prefix = slicePrefix(seedHex, slice);
+  const corrupt: string[] = [];
+  let cursor = prefix;
+  for (;;) {
+    const rows = store.scan({ startKey: cursor, endKey: prefixEnd(prefix), limit: 1024 });
+    for (const [key, bytes] of rows) {
+      try {
+        decodeObject(bytes, key);
+      } catch {
+        corrupt.push(key.slice(prefix.length));
+      }
+    }
+    const last = rows[rows.length - 1];
+    if (rows.length < 1024 || last === undefined) return corrupt;
+    cursor = `${last[0]}\u0000`;
+  }
+}
+
+function tryDecode(bytes: Uint8Array, what: string): ObjectRecord | undefined {
+  try {
+    return decodeObject(bytes, what);
+  } catch {
+    return undefined;
   }
 }

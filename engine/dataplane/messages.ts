@@ -9,6 +9,7 @@ export const DATA_RESPONSE = 'data.res';
 export const REPL_WRITE = 'repl.write';
 export const REPL_BEGIN = 'repl.begin';
 export const REPL_ACK = 'repl.ack';
+export const REPL_FETCH = 'repl.fetch';
 export const CTL_PROPOSE = 'ctl.propose';
 export const CTL_RESULT = 'ctl.result';
 export const LEASE_REQUEST = 'lease.req';
@@ -130,6 +131,22 @@ export interface ReplAck {
   readonly id: number;
   readonly ok: boolean;
   readonly code: string;
+  /** Answer to a fetch: the valid records found (a key absent here is absent there too). */
+  readonly items?: readonly ReplItem[];
+  /** Answer to a fetch: keys whose record is corrupt there as well. */
+  readonly corruptKeys?: readonly string[];
+}
+
+/**
+ * Between the two copies of a slice, either way: send me your records of these keys. Used to
+ * repair a record that failed its checksum (a torn write, a flipped bit) from the other copy.
+ */
+export interface ReplFetch extends SliceAddress {
+  readonly kind: typeof REPL_FETCH;
+  readonly id: number;
+  readonly fromVn: string;
+  readonly toVn: string;
+  readonly keys: readonly string[];
 }
 
 export interface CtlPropose {

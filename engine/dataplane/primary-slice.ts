@@ -16,7 +16,7 @@ import type { SliceEntry } from '../controller/state';
 import type { DurableStore, StoreWrite } from '../runtime/runtime';
 import { compareStamps, decodeObject, encodeObject, type ObjectRecord, type Stamp } from './object-record';
 import type { DataOp, DataResult, ReplAck, ReplItem, SliceHint } from './messages';
-import { REPL_BEGIN, REPL_WRITE } from './messages';
+import { REPL_BEGIN, REPL_FETCH, REPL_WRITE } from './messages';
 import type { ReplicaContext } from './replica-context';
 import { decodeSliceMeta, encodeSliceMeta, type SliceMeta } from './slice-meta';
 import { dedupClientPrefix, dedupKey, objectKey, prefixEnd, sliceMetaKey, slicePrefix } from './store-keys';
@@ -35,6 +35,8 @@ export const REPL_RESEND_MS = 50;
 export const COPY_CHUNK_RECORDS = 128;
 /** A rebuild target silent this long is dropped (it is not in the in-sync set yet). */
 export const REBUILD_STALL_MS = 3_000;
+/** A repair fetch with no answer after this long fails (the operation is retried by the client). */
+export const REPAIR_WAIT_MS = 500;
 /** Wait before retrying a rebuild or a refused in-sync change. */
 export const RETRY_BACKOFF_MS = 200;
 
@@ -265,7 +267,7 @@ export class PrimarySlice {
       reply({ ok: false, code: 'Unavailable', message: `node ${this.ctx.nodeId} holds no valid read lease` });
       return;
     }
-    this.withKey(key, reply, () => {
+    this.withKey(key, reply, () => this.repairThen([key], reply, () => {
       try {
         if (this.status !== 'active') {
           this.refuse(reply);
@@ -279,7 +281,7 @@ export class PrimarySlice {
       } finally {
         this.release(key);
       }
-    });
+    }));
   }
 
   write(op: WriteOp, reply: Reply): void {
@@ -288,8 +290,80 @@ export class PrimarySlice {
       reply({ ok: false, code: 'Busy', message: `more than ${SLICE_WRITES_IN_FLIGHT_MAX} writes in flight on slice ${this.slice}` });
       return;
     }
-    this.withKey(op.key, reply, () => this.writeLocked(op, reply));
+    this.withKey(op.key, reply, () => this.repairThen([op.key], reply, () => this.writeLocked(op, reply)));
   }
+
+  private isCorrupt(key: string): boolean {
+    try {
+      this.readRecord(key);
+      return false;
+    } catch {
+      return true;
+    }
+  }
+
+  /**
+   * Runs `then` once every listed key's local record is readable: a record that fails its
+   * checksum is first replaced by the other in-sync copy's (or removed when that copy has none).
+   * Without an in-sync copy to ask, or if it is corrupt there too, the operation fails loudly.
+   * Called with the key lock held; on failure it answers and releases the key.
+   */
+  private repairThen(keys: readonly string[], reply: Reply, then: () => void): void {
+    const corrupt = keys.filter((key) => this.isCorrupt(key));
+    if (corrupt.length === 0) {
+      then();
+      return;
+    }
+    this.repair(corrupt, (problem) => {
+      if (problem === null) {
+        then();
+        return;
+      }
+      reply({ ok: false, code: problem.startsWith('lost') ? 'Internal' : 'Unavailable', message: problem });
+      for (const key of keys) this.release(key);
+    });
+  }
+
+  /** Replaces corrupt local records of `keys` from the in-sync partner; null when repaired. */
+  repair(keys: readonly string[], done: (problem: string | null) => void): void {
+    const partner = this.inSyncPartner();
+    const node = partner === undefined ? undefined : this.ctx.nodeOfVn(partner);
+    if (partner === undefined || node === undefined) {
+      done(`lost: ${keys.length} record(s) of slice ${this.container}/${this.slice} failed their checksum and no other in-sync copy exists`);
+      return;
+    }
+    let answered = false;
+    const timer = this.ctx.schedule(REPAIR_WAIT_MS, () => {
+      if (answered) return;
+      answered = true;
+      done(`repair of slice ${this.container}/${this.slice} from ${partner}: no answer`);
+    });
+    this.ctx.sendToReplica(node, (id) => ({ kind: REPL_FETCH, id, container: this.container, slice: this.slice, epoch: this.entry.epoch, fromVn: this.vn, toVn: partner, keys }), (ack) => {
+      if (answered) return;
+      answered = true;
+      this.ctx.cancel(timer);
+      if (!ack.ok) {
+        done(`repair of slice ${this.container}/${this.slice} refused by ${partner}: ${ack.code}`);
+        return;
+      }
+      const alsoCorrupt = ack.corruptKeys ?? [];
+      if (alsoCorrupt.length > 0) {
+        done(`lost: ${alsoCorrupt.join(', ')} corrupt on both copies of slice ${this.container}/${this.slice}`);
+        return;
+      }
+      const found = new Map((ack.items ?? []).map((item) => [item.key, item.record]));
+      // Only records still corrupt: a write that landed meanwhile is newer than the fetched copy.
+      const writes: StoreWrite[] = keys.filter((key) => this.isCorrupt(key)).map((key) => ({ key: objectKey(this.seedHex, this.slice, key), value: found.get(key) ?? null }));
+      this.store().commit(writes, (result) => {
+        if (!result.ok) {
+          this.ctx.fatal(`repair write failed: ${result.error}`);
+          return;
+        }
+        done(null);
+      });
+    });
+  }
+
 
   private writeLocked(op: WriteOp, reply: Reply): void {
     if (this.status !== 'active') {
@@ -493,12 +567,15 @@ export class PrimarySlice {
     const prefixLength = slicePrefix(this.seedHex, this.slice).length;
     const items: ReplItem[] = [];
     for (const [storeKey, bytes] of rows) {
-      // A record that fails its checksum is not copied; the copy it would overwrite stays.
+      let record: ObjectRecord | undefined;
       try {
-        if (keep(decodeObject(bytes, storeKey))) items.push({ key: storeKey.slice(prefixLength), record: bytes });
+        record = decodeObject(bytes, storeKey);
       } catch {
-        continue;
+        record = undefined;
       }
+      // A record that fails its checksum travels as it is: the receiver keeps it only where it
+      // has nothing valid, so a lost record stays loudly lost instead of silently vanishing.
+      if (record === undefined || keep(record)) items.push({ key: storeKey.slice(prefixLength), record: bytes });
     }
     const last = rows[rows.length - 1];
     const next = rows.length < COPY_CHUNK_RECORDS || last === undefined ? null : `${last[0]}\u0000`;

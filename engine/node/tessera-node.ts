@@ -32,6 +32,8 @@ export interface ControllerWiring {
   readonly tickMs: number;
   /** Test-only safety breakers for the swarm's canaries. */
   readonly canaries?: DataPlaneCanaries | undefined;
+  /** How often the data plane scrubs its records (the simulator scrubs often). */
+  readonly scrubIntervalMs?: number | undefined;
 }
 
 /** Voters of the controller group: 3 nodes, or 5 once the cluster has at least 5. */
@@ -127,6 +129,7 @@ export class TesseraNode {
           mayGrantLease: (nodeId) => controller.state().nodeStates[nodeId] === 'up' && !this.detectorInFlight.has(`node.down:${nodeId}`),
           fatal: (reason) => this.fail(reason),
           canaries: this.wiring.canaries,
+          scrubIntervalMs: this.wiring.scrubIntervalMs,
         });
         controller.onApplied((state) => this.data?.followMaps(state));
         this.data.start();
@@ -230,6 +233,12 @@ export class TesseraNode {
 
   private sendHeartbeats(): void {
     if (this.lifecycle !== 'running' || this.identity === undefined) return;
+    const controllerFailure = this.controller?.failure ?? null;
+    if (controllerFailure !== null) {
+      // Without its controller replica the node would follow stale maps: stop it whole.
+      this.fail(controllerFailure);
+      return;
+    }
     const message: HeartbeatMessage = { kind: 'heartbeat', clusterId: this.identity.clusterId };
     for (const node of this.identity.topology.nodes) {
       if (node.id !== this.runtime.nodeId) this.runtime.transport.send(node.id, message);

@@ -120,6 +120,18 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
   const faults: string[] = [];
   world.network.faults = { dropProbability: random.nextFloat() * 0.05, duplicateProbability: random.nextFloat() * 0.05, minDelayMs: 0.1, maxDelayMs: 1 + random.nextFloat() * 9 };
   for (const id of sim.ids) world.setClockSkew(id, 0.98 + random.nextFloat() * 0.04);
+  // Disk faults on some seeds: writes torn by crashes, failing fsyncs (the node stops and its
+  // supervisor restarts it), bits flipped at rest (the scrub or the next read repairs them).
+  const tornWrites = random.nextFloat() < 0.5;
+  const fsyncErrors = random.nextFloat() < 0.25;
+  const bitFlips = random.nextFloat() < 0.5;
+  world.storeFaults.tornWriteProbability = tornWrites ? 0.5 : 0;
+  world.storeFaults.fsyncErrorProbability = fsyncErrors ? 0.0002 : 0;
+  // Drives keep batches atomic (as lmdb's copy-on-write pages do): the data plane writes an
+  // object and its dedup record in one batch and relies on that. Torn writes stay on the system
+  // stores, where Raft's checksummed log drops a torn tail.
+  const driveFaults = { ...world.storeFaults, tornWriteProbability: 0 };
+  world.driveStoreFaults = driveFaults;
   sim.bootstrap(20_000);
   const recorder: Recorder = { history: [], acknowledgedWrites: 0 };
   const keys = Array.from({ length: KEYS_PER_RUN }, (_, i) => `k${i}`);
@@ -129,8 +141,30 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
   const faultPhaseMs = options.faultPhaseMs ?? 15_000;
   // At most a minority of nodes may be down at once (a majority keeps the controller alive).
   const maxDown = Math.floor((nodeCount - 1) / 2);
+  const rotNode = sim.ids[random.nextInt(sim.ids.length)] ?? 'node-1';
+  let lastFlipMs = Number.NEGATIVE_INFINITY;
+  const supervise = (): void => {
+    for (const [id, node] of sim.nodes) {
+      if (sim.isUp(id) && node.status().lifecycle === 'failed') {
+        sim.crash(id);
+        faults.push(`${world.nowMs()} ${id} failed (${node.status().error ?? ''}), restarting`);
+        world.queue.schedule(world.nowMs() + 300, () => { if (!sim.isUp(id)) sim.boot(id); });
+      }
+    }
+  };
   for (let t = 0; t < faultPhaseMs; t += 100) {
     world.runFor(100);
+    supervise();
+    // Bit rot on one node per seed, at most one flip per 5 s: the scrub (every 2 s) or the next
+    // read repairs it from the other copy. Two copies cannot survive a record rotting on both.
+    if (bitFlips && world.nowMs() - lastFlipMs > 5_000 && random.nextFloat() < 0.05) {
+      const stores = [...(world.nodes.get(rotNode)?.driveStores.values() ?? [])];
+      const flipped = stores[random.nextInt(Math.max(1, stores.length))]?.flipBit('o/');
+      if (flipped !== undefined) {
+        lastFlipMs = world.nowMs();
+        faults.push(`${world.nowMs()} bit flip on ${rotNode}: ${flipped}`);
+      }
+    }
     const roll = random.nextFloat();
     const victim = sim.ids[random.nextInt(sim.ids.length)] ?? 'node-1';
     const down = sim.ids.filter((id) => !sim.isUp(id));
@@ -166,26 +200,35 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
       faults.push(`${world.nowMs()} power loss`);
     }
   }
-  // Heal: network whole, every node up; the cluster must converge.
+  // Heal: network whole, disks sound, every node up; the cluster must converge.
   world.network.heal();
+  world.storeFaults.fsyncErrorProbability = 0;
+  driveFaults.fsyncErrorProbability = 0;
+  supervise();
   for (const id of sim.ids) if (!sim.isUp(id)) sim.boot(id);
   const healedAt = world.nowMs();
-  const converged = world.runUntil(() => sim.copies().two === 64 && sim.state()?.availability === 'online' && sim.ids.every((id) => sim.state()?.nodeStates[id] === 'up'), CONVERGE_LIMIT_MS, 100);
+  const converged = world.runUntil(() => {
+    supervise();
+    return sim.copies().two === 64 && sim.state()?.availability === 'online' && sim.ids.every((id) => sim.state()?.nodeStates[id] === 'up');
+  }, CONVERGE_LIMIT_MS, 100);
   running = false;
   world.runFor(6_000);
   // Final reads: every key, by a fresh client, after everything settled.
   const reader = sim.client('reader');
+  const unreadable: string[] = [];
   for (const key of keys) {
     const callMs = world.nowMs();
     const r = sim.await<{ version: number; value: Uint8Array }>((done) => reader.get('default', key, done), 20_000);
     if (r.ok) recorder.history.push({ clientId: 'reader', callMs, returnMs: world.nowMs(), input: { kind: 'get', key }, output: { kind: 'get', value: new TextDecoder().decode(r.value), version: r.version } });
     else if (r.code === 'NotFound') recorder.history.push({ clientId: 'reader', callMs, returnMs: world.nowMs(), input: { kind: 'get', key }, output: { kind: 'get', value: null } });
+    else unreadable.push(`${key}: ${r.code} ${r.message}`);
   }
   const trace = new TraceHash();
   for (const op of recorder.history) trace.add(JSON.stringify(op));
   let problem: string | null = null;
   if (!converged) problem = `did not converge within ${CONVERGE_LIMIT_MS} ms of the heal (at ${healedAt}): ${JSON.stringify(sim.copies())}, ${sim.state()?.availability ?? 'no leader'}`;
   problem ??= placementProblem(sim);
+  if (problem === null && unreadable.length > 0) problem = `keys unreadable after the heal: ${unreadable.join('; ')}`;
   if (problem === null) {
     const check = checkHistory(recorder.history);
     if (check.ok === false) problem = `not linearizable on ${check.key}: ${check.explanation}`;

@@ -22,6 +22,8 @@ export interface DataClusterOptions {
 
 const TIMING = { heartbeatIntervalMs: 100, failureDetectionTimeoutMs: 1000 };
 export const SIM_CLUSTER_ID = 'c'.repeat(32);
+/** Simulated clusters scrub every 2 s: runs are short and bit flips are frequent. */
+export const SIM_SCRUB_INTERVAL_MS = 2_000;
 
 export class DataClusterSim {
   readonly world: SimWorld;
@@ -43,7 +45,7 @@ export class DataClusterSim {
   }
 
   boot(id: string): void {
-    const wiring = { ...defaultControllerWiring(TIMING.heartbeatIntervalMs), canaries: this.options.canaries };
+    const wiring = { ...defaultControllerWiring(TIMING.heartbeatIntervalMs), canaries: this.options.canaries, scrubIntervalMs: SIM_SCRUB_INTERVAL_MS };
     const node = new TesseraNode(this.world.start(id), TIMING, wiring);
     node.start({ clusterId: SIM_CLUSTER_ID, topology: this.topology }, () => undefined);
     this.nodes.set(id, node);

@@ -105,6 +105,24 @@ export class SimStore implements DurableStore {
     this.visible = new Map(this.durable);
   }
 
+  /**
+   * Bit rot: flips one bit of one stored record whose key starts with `prefix`, on the platter
+   * and in what reads see. Returns the key, or undefined when there is none.
+   */
+  flipBit(prefix: string): string | undefined {
+    const keys = [...this.durable.keys()].filter((k) => k.startsWith(prefix)).sort();
+    if (keys.length === 0) return undefined;
+    const key = keys[this.random.nextInt(keys.length)] ?? '';
+    const value = this.durable.get(key);
+    if (value === undefined || value.length === 0) return undefined;
+    const flipped = value.slice();
+    const at = this.random.nextInt(flipped.length);
+    flipped[at] = (flipped[at] ?? 0) ^ (1 << this.random.nextInt(8));
+    this.durable.set(key, flipped);
+    if (this.visible.get(key) === value) this.visible.set(key, flipped);
+    return key;
+  }
+
   /** A copy of the durable contents, for checks and determinism hashes. */
   durableEntries(): Array<readonly [string, Uint8Array]> {
     return [...this.durable.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));

@@ -21,6 +21,9 @@ const REGRESSION_SEEDS: ReadonlyArray<readonly [number, string]> = [
   [3, 'same as seed 2 (slices stuck at one copy with 4 nodes)'],
   [5, 'same as seed 2'],
   [6, 'same as seed 2'],
+  [69, 'with torn writes on drives, an object landed without its dedup record and its retry applied twice'],
+  [151, 'after bit rot, a rebuild skipped the corrupt record and a repair deleted it (silent loss)'],
+  [100054, 'bit rot on the only in-sync copy of a degraded slice: the loss must be loud (Internal), and the swarm tolerates it'],
 ];
 
 function describe(seed: number, problem: string | null): string {

@@ -122,3 +122,20 @@ test('the events kept in the state are bounded', () => {
   assert.equal(state.events.length, EVENTS_RETAINED_MAX);
   assert.equal(state.events[state.events.length - 1]?.index, commands.length);
 });
+
+test('an operator\'s offline outranks the failure detector; online applies only to an offline node', () => {
+  const { state, results } = run([
+    bootstrap,
+    { ...base, type: 'node.online', nodeId: 'node-2', reason: 'not offline yet' },
+    { ...base, type: 'node.offline', nodeId: 'node-2', reason: 'maintenance', actor: 'alice' },
+    { ...base, type: 'node.up', nodeId: 'node-2', reason: 'heartbeats' },
+    { ...base, type: 'node.down', nodeId: 'node-2', reason: 'silent' },
+  ]);
+  assert.equal(results[1]?.code, 'Conflict');
+  assert.equal(state.nodeStates['node-2'], 'offline');
+  const slices = state.containers['default']?.slices ?? [];
+  assert.equal(slices.filter((s) => s.primary.startsWith('node-2/') || s.secondary.startsWith('node-2/')).length, 0);
+  const back = run([bootstrap, { ...base, type: 'node.offline', nodeId: 'node-2', reason: 'm' }, { ...base, type: 'node.online', nodeId: 'node-2', reason: 'done' }]);
+  assert.equal(back.state.nodeStates['node-2'], 'up');
+  assert.deepEqual(back.state.events.map((e) => e.code).filter((c) => c.startsWith('node.')), ['node.offline', 'node.online']);
+});

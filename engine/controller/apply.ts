@@ -15,6 +15,8 @@ import type { ContainerRecord, ControllerState, NodeAdminState, SliceEntry } fro
 export type InitialPlacement = (vns: readonly VnSpec[], sliceCount: number) => ReadonlyArray<{ readonly primary: string; readonly secondary: string }>;
 
 export const CONTAINERS_MAX = 256;
+
+const NODE_TARGET = { 'node.down': 'down', 'node.up': 'up', 'node.offline': 'offline', 'node.online': 'up' } as const;
 export const CONTAINER_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 export interface ApplyOutcome {
@@ -101,12 +103,18 @@ export function applyCommand(state: ControllerState, command: ControllerCommand,
       return withEvents({ ...state, settings });
     }
     case 'node.down':
-    case 'node.up': {
+    case 'node.up':
+    case 'node.offline':
+    case 'node.online': {
       const current = state.nodeStates[command.nodeId];
       if (current === undefined) return reject(state, index, 'NotFound', `nodeId: no node ${command.nodeId}`);
-      const target = command.type === 'node.down' ? 'down' : 'up';
+      const target = NODE_TARGET[command.type];
+      if (command.type === 'node.online' && current !== 'offline') return reject(state, index, 'Conflict', `nodeId: node ${command.nodeId} is ${current}, not offline`);
       if (current === target) return withEvents(state);
-      emit(target === 'down' ? 'error' : 'info', command.type, { kind: 'node', id: command.nodeId }, `node ${command.nodeId} ${target}: ${command.reason}`);
+      // An operator's offline outranks the failure detector: silence or heartbeats do not move
+      // an offline node; only node.online brings it back (as up).
+      if (current === 'offline' && (command.type === 'node.down' || command.type === 'node.up')) return withEvents(state);
+      emit(target === 'up' ? 'info' : target === 'offline' ? 'warning' : 'error', command.type, { kind: 'node', id: command.nodeId }, `node ${command.nodeId} ${target === 'offline' ? 'taken offline' : target}: ${command.reason}`);
       const nodeStates: Record<string, NodeAdminState> = { ...state.nodeStates, [command.nodeId]: target };
       // Failover (and re-protection of slices left without a secondary) in the same entry.
       const containers: Record<string, ContainerRecord> = {};

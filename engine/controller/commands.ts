@@ -38,7 +38,8 @@ export interface SetSettingsCommand extends CommandBase {
 }
 
 export interface NodeStateCommand extends CommandBase {
-  readonly type: 'node.down' | 'node.up';
+  /** down/up: the failure detector. offline/online: an operator taking a node out or back. */
+  readonly type: 'node.down' | 'node.up' | 'node.offline' | 'node.online';
   readonly nodeId: string;
   readonly reason: string;
 }

@@ -11,6 +11,8 @@ export type EventCode =
   | 'cluster.auto-online.failed'
   | 'node.down'
   | 'node.up'
+  | 'node.offline'
+  | 'node.online'
   | 'container.created'
   | 'container.deleted'
   | 'settings.changed'

@@ -9,6 +9,8 @@ export interface ClusterSettings {
   readonly heartbeatIntervalMs: number;
   readonly failureDetectionTimeoutMs: number;
   readonly degradedWritePolicy: DegradedWritePolicy;
+  /** Bytes per second each node may spend copying slices (rebuilds, migrations); 0 = unlimited. */
+  readonly rebuildThrottleMBps: number;
 }
 
 export const DEFAULT_SETTINGS: ClusterSettings = {
@@ -16,6 +18,7 @@ export const DEFAULT_SETTINGS: ClusterSettings = {
   heartbeatIntervalMs: 100,
   failureDetectionTimeoutMs: 1000,
   degradedWritePolicy: 'accept',
+  rebuildThrottleMBps: 0,
 };
 
 /** Allowed ranges, inclusive. 0 disables auto-online. */
@@ -23,6 +26,7 @@ export const SETTING_RANGES = {
   autoOnlineTimeoutSeconds: { min: 0, max: 7 * 24 * 3600 },
   heartbeatIntervalMs: { min: 10, max: 10_000 },
   failureDetectionTimeoutMs: { min: 100, max: 120_000 },
+  rebuildThrottleMBps: { min: 0, max: 100_000 },
 } as const;
 
 /** Returns the first problem as "field: rule (found value)", or null when the settings are valid. */

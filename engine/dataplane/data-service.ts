@@ -64,6 +64,9 @@ export class DataService {
   private batch: { changes: SliceChange[]; callbacks: Array<(result: CommandResult) => void> } | undefined;
   private nextId = 1;
   private followedIndex = -1;
+  private copyBudget = 0;
+  private copyBudgetAtMs = 0;
+  private copyBytes = 0;
   /** Slices in which a scrub found corrupt records (for tests and status). */
   scrubRepairs = 0;
   private tickTimer: TimerId | undefined;
@@ -91,6 +94,8 @@ export class DataService {
         this.sendTo(nodeId, build(id));
       },
       readLeaseValid: () => this.lease.valid(runtime.clock.nowMs(), deps.state()?.appliedIndex ?? 0),
+      degradedWritePolicy: () => settings()?.degradedWritePolicy ?? 'accept',
+      takeCopyBudget: (bytes) => this.takeCopyBudget(bytes, settings()?.rebuildThrottleMBps ?? 0),
       promotionWaitMs: () => promotionWaitMsFor(settings()?.failureDetectionTimeoutMs ?? 1000),
       propose: (command, done) => this.proposeBatched(command, done),
       fatal: (reason) => deps.fatal(reason),
@@ -120,6 +125,28 @@ export class DataService {
     if (this.tickTimer !== undefined) this.runtime.timers.cancel(this.tickTimer);
     for (const primary of this.primaries.values()) primary.retire();
     this.primaries.clear();
+  }
+
+  /** Token bucket of copy traffic (rebuilds, migrations), refilled at the throttle rate. */
+  private takeCopyBudget(bytes: number, megabytesPerSecond: number): boolean {
+    this.copyBytes += bytes;
+    if (megabytesPerSecond <= 0) return true;
+    const nowMs = this.runtime.clock.nowMs();
+    const rate = megabytesPerSecond * 1e6 / 1000;
+    // At most one second of burst.
+    this.copyBudget = Math.min(rate * 1000, this.copyBudget + (nowMs - this.copyBudgetAtMs) * rate);
+    this.copyBudgetAtMs = nowMs;
+    if (this.copyBudget < bytes && this.copyBudget < rate * 1000) {
+      this.copyBytes -= bytes;
+      return false;
+    }
+    this.copyBudget -= bytes;
+    return true;
+  }
+
+  /** Bytes copied by rebuilds since start (progress and throughput views). */
+  copiedBytes(): number {
+    return this.copyBytes;
   }
 
   leaseRemainingMs(): number {

@@ -207,6 +207,16 @@ export class PrimarySlice {
     }
     this.reduceProposed = false;
     this.secondarySilentSinceMs = undefined;
+    if (this.inSyncPartner() === undefined && this.ctx.degradedWritePolicy() === 'refuse') {
+      // Refusing single-copy writes includes those in flight: they end without an answer of
+      // success (their outcome is unknown to the client, which may retry and be refused).
+      for (const [id, write] of this.pending) {
+        if (write.acked.size > 0) continue;
+        this.pending.delete(id);
+        write.reply({ ok: false, code: 'Unavailable', message: `slice ${this.container}/${this.slice} lost its second copy and the degraded-write policy is refuse` });
+        this.release(write.key);
+      }
+    }
     for (const [id, write] of this.pending) this.maybeComplete(id, write);
   }
 
@@ -286,11 +296,16 @@ export class PrimarySlice {
 
   write(op: WriteOp, reply: Reply): void {
     if (this.refuse(reply)) return;
+    if (this.inSyncPartner() === undefined && this.ctx.degradedWritePolicy() === 'refuse') {
+      reply({ ok: false, code: 'Unavailable', message: `slice ${this.container}/${this.slice} has a single copy and the degraded-write policy is refuse` });
+      return;
+    }
     if (this.pending.size >= SLICE_WRITES_IN_FLIGHT_MAX) {
       reply({ ok: false, code: 'Busy', message: `more than ${SLICE_WRITES_IN_FLIGHT_MAX} writes in flight on slice ${this.slice}` });
       return;
     }
-    this.withKey(op.key, reply, () => this.repairThen([op.key], reply, () => this.writeLocked(op, reply)));
+    // The dedup record is repaired too: a rotten one read as absent would apply a retry twice.
+    this.withKey(op.key, reply, () => this.repairThen([op.key, dedupKey(op.clientId, op.seq)], reply, () => this.writeLocked(op, reply), [op.key]));
   }
 
   private isCorrupt(key: string): boolean {
@@ -308,7 +323,7 @@ export class PrimarySlice {
    * Without an in-sync copy to ask, or if it is corrupt there too, the operation fails loudly.
    * Called with the key lock held; on failure it answers and releases the key.
    */
-  private repairThen(keys: readonly string[], reply: Reply, then: () => void): void {
+  private repairThen(keys: readonly string[], reply: Reply, then: () => void, locked: readonly string[] = keys): void {
     const corrupt = keys.filter((key) => this.isCorrupt(key));
     if (corrupt.length === 0) {
       then();
@@ -320,7 +335,7 @@ export class PrimarySlice {
         return;
       }
       reply({ ok: false, code: problem.startsWith('lost') ? 'Internal' : 'Unavailable', message: problem });
-      for (const key of keys) this.release(key);
+      for (const key of locked) this.release(key);
     });
   }
 
@@ -371,6 +386,12 @@ export class PrimarySlice {
       this.release(op.key);
       return;
     }
+    // Checked again here: the slice may have lost its second copy while this write queued.
+    if (this.inSyncPartner() === undefined && this.ctx.degradedWritePolicy() === 'refuse') {
+      reply({ ok: false, code: 'Unavailable', message: `slice ${this.container}/${this.slice} has a single copy and the degraded-write policy is refuse` });
+      this.release(op.key);
+      return;
+    }
     let current: ObjectRecord | undefined;
     try {
       current = this.readRecord(op.key);
@@ -382,8 +403,11 @@ export class PrimarySlice {
     let earlier: ObjectRecord | undefined;
     try {
       earlier = this.readRecord(dedupKey(op.clientId, op.seq));
-    } catch {
-      earlier = undefined;
+    } catch (error) {
+      // Still corrupt after the repair attempt: refuse rather than risk applying it twice.
+      reply({ ok: false, code: 'Internal', message: String(error) });
+      this.release(op.key);
+      return;
     }
     const exists = current !== undefined && !current.deleted;
     const { ifMatch, ifNoneMatch } = op.condition;
@@ -632,6 +656,13 @@ export class PrimarySlice {
     }
     if (current.phase === 'copy') {
       const { items, next } = this.scanChunk(current.cursor, () => true);
+      const bytes = items.reduce((sum, item) => sum + item.key.length + item.record.length, 0);
+      if (!this.ctx.takeCopyBudget(bytes)) {
+        // Throttled: try again on a later tick; the target is not idle by its own fault.
+        current.inFlight = false;
+        current.lastProgressMs = this.ctx.nowMs();
+        return;
+      }
       const advance = (): void => {
         if (this.rebuild !== current) return;
         progressed();

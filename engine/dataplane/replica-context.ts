@@ -33,6 +33,13 @@ export interface ReplicaContext {
   /** Sends a replication message with a fresh id and calls `onAck` with its answer (at most once). */
   sendToReplica(nodeId: string, build: (id: number) => unknown, onAck: (ack: ReplAck) => void): void;
   readLeaseValid(): boolean;
+  /** The committed single-copy write policy: 'refuse' keeps a slice read-only while it has one copy. */
+  degradedWritePolicy(): 'accept' | 'refuse';
+  /**
+   * Asks the node's copy throttle (rebuildThrottleMBps) for `bytes` of rebuild traffic now;
+   * false means wait for the next tick.
+   */
+  takeCopyBudget(bytes: number): boolean;
   promotionWaitMs(): number;
   /** Proposes a controller command through the current controller leader. */
   propose(command: ControllerCommand, done: (result: CommandResult) => void): void;

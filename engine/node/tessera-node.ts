@@ -6,7 +6,7 @@ import type { DurableStore, Envelope, NodeRuntime, TimerId } from '../runtime/ru
 import type { InitialPlacement } from '../controller/apply';
 import type { CommandResult, ControllerCommand } from '../controller/commands';
 import { ControllerHost } from '../controller/controller-host';
-import { autoOnlineDecision } from '../controller/auto-online';
+import { autoOnlineDecision, sliceAvailabilityProblem } from '../controller/auto-online';
 import { failureDetectorDecisions } from '../controller/failure-detector';
 import type { RaftPort } from '../controller/raft-port';
 import type { ControllerState } from '../controller/state';
@@ -225,6 +225,19 @@ export class TesseraNode {
     controller.propose(decision, () => this.detectorInFlight.delete(key));
   }
 
+  /**
+   * A slice with no available in-sync copy cannot serve: the cluster goes offline (DESIGN.md §8)
+   * and auto-online brings it back once every slice has a copy again.
+   */
+  private autoOffline(controller: ControllerHost, state: ControllerState): void {
+    const key = 'auto-offline';
+    if (state.availability !== 'online' || this.detectorInFlight.has(key)) return;
+    const problem = sliceAvailabilityProblem(state);
+    if (problem === null) return;
+    this.detectorInFlight.add(key);
+    controller.propose({ type: 'cluster.offline', reason: problem, actor: 'system', timeMs: this.runtime.wallClock.epochMs() }, () => this.detectorInFlight.delete(key));
+  }
+
   private ownSpec(): NodeSpec {
     const spec = this.identity?.topology.nodes.find((n) => n.id === this.runtime.nodeId);
     assert(spec !== undefined, `node ${this.runtime.nodeId} missing from its own topology`);
@@ -278,6 +291,7 @@ export class TesseraNode {
         return at === undefined ? null : nowMs - at;
       },
     }, this.runtime.wallClock.epochMs());
+    this.autoOffline(controller, state);
     this.autoOnline(controller, state, nowMs);
     for (const decision of decisions) {
       const key = `${decision.type}:${decision.nodeId}`;

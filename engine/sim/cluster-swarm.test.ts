@@ -23,7 +23,8 @@ const REGRESSION_SEEDS: ReadonlyArray<readonly [number, string]> = [
   [6, 'same as seed 2'],
   [69, 'with torn writes on drives, an object landed without its dedup record and its retry applied twice'],
   [151, 'after bit rot, a rebuild skipped the corrupt record and a repair deleted it (silent loss)'],
-  [100054, 'bit rot on the only in-sync copy of a degraded slice: the loss must be loud (Internal), and the swarm tolerates it'],
+  [100054, 'bit rot on the only in-sync copy of a degraded slice: the swarm now rots only two-copy slices, and tolerates a loud loss'],
+  [101224, 'a rotten dedup record read as absent let a retried put apply twice: dedup records are repaired too, or the write refused'],
 ];
 
 function describe(seed: number, problem: string | null): string {

@@ -115,7 +115,8 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
   // The swarm's own choices come from their own stream, so they do not shift the cluster's.
   const random = new SeededRandom(seed ^ 0x5eed5eed);
   const nodeCount = 3 + random.nextInt(3);
-  const sim = new DataClusterSim(seed, { nodeCount, vnsPerNode: 1 + random.nextInt(2), sliceCount: 64, ...(options.canaries === undefined ? {} : { canaries: options.canaries }) });
+  // Auto-online after 5 s: a slice that lost every copy takes the cluster offline until then.
+  const sim = new DataClusterSim(seed, { nodeCount, vnsPerNode: 1 + random.nextInt(2), sliceCount: 64, settings: { autoOnlineTimeoutSeconds: 5 }, ...(options.canaries === undefined ? {} : { canaries: options.canaries }) });
   const world = sim.world;
   const faults: string[] = [];
   world.network.faults = { dropProbability: random.nextFloat() * 0.05, duplicateProbability: random.nextFloat() * 0.05, minDelayMs: 0.1, maxDelayMs: 1 + random.nextFloat() * 9 };
@@ -161,7 +162,16 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
     // read repairs it from the other copy. Two copies cannot survive a record rotting on both.
     if (bitFlips && world.nowMs() - lastFlipMs > 5_000 && random.nextFloat() < 0.05) {
       const stores = [...(world.nodes.get(rotNode)?.driveStores.values() ?? [])];
-      const flipped = stores[random.nextInt(Math.max(1, stores.length))]?.flipBit('o/');
+      // Only records of slices with two in-sync copies, one of them here: rot on the only copy
+      // of a degraded slice is a double fault that no two-copy system survives.
+      const state = sim.state();
+      const container = state?.containers['default'];
+      const eligible = (storeKey: string): boolean => {
+        const match = /^o\/[0-9a-f]{16}\/([0-9a-f]{4})\//.exec(storeKey);
+        const slice = match?.[1] === undefined ? undefined : container?.slices[parseInt(match[1], 16)];
+        return slice !== undefined && slice.inSync.length === 2 && slice.inSync.some((vn) => vn.startsWith(`${rotNode}/`));
+      };
+      const flipped = stores[random.nextInt(Math.max(1, stores.length))]?.flipBit(eligible);
       if (flipped !== undefined) {
         rotted.add(flipped.slice(flipped.lastIndexOf('/') + 1));
         lastFlipMs = world.nowMs();

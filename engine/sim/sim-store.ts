@@ -106,11 +106,11 @@ export class SimStore implements DurableStore {
   }
 
   /**
-   * Bit rot: flips one bit of one stored record whose key starts with `prefix`, on the platter
+   * Bit rot: flips one bit of one stored record among the `eligible` keys, on the platter
    * and in what reads see. Returns the key, or undefined when there is none.
    */
-  flipBit(prefix: string): string | undefined {
-    const keys = [...this.durable.keys()].filter((k) => k.startsWith(prefix)).sort();
+  flipBit(eligible: (key: string) => boolean): string | undefined {
+    const keys = [...this.durable.keys()].filter(eligible).sort();
     if (keys.length === 0) return undefined;
     const key = keys[this.random.nextInt(keys.length)] ?? '';
     const value = this.durable.get(key);

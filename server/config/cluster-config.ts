@@ -35,7 +35,8 @@ export const clusterConfigSchema = z.strictObject({
     heartbeatIntervalMs: intIn(SETTINGS_LIMITS.heartbeatIntervalMsMin, SETTINGS_LIMITS.heartbeatIntervalMsMax).default(100),
     failureDetectionTimeoutMs: intIn(SETTINGS_LIMITS.failureDetectionTimeoutMsMin, SETTINGS_LIMITS.failureDetectionTimeoutMsMax).default(1000),
     degradedWritePolicy: z.enum(['accept', 'refuse']).default('accept'),
-  }).default({ autoOnlineTimeoutSeconds: 600, heartbeatIntervalMs: 100, failureDetectionTimeoutMs: 1000, degradedWritePolicy: 'accept' }),
+    rebuildThrottleMBps: intIn(0, 100_000).default(0),
+  }).default({ autoOnlineTimeoutSeconds: 600, heartbeatIntervalMs: 100, failureDetectionTimeoutMs: 1000, degradedWritePolicy: 'accept', rebuildThrottleMBps: 0 }),
   containers: z.record(
     z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'container names are 1-63 lowercase letters, digits, _ and -'),
     z.strictObject({ slices: sliceCount.default(4096) }),

@@ -4,6 +4,7 @@ import { defineConfig } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { E2E_ADMIN_PASSWORD, E2E_STORAGE_STATE } from './e2e/auth-state';
 
 // The config is evaluated in the runner and again in each worker: fix the choices once in the
 // environment so every process agrees on them.
@@ -14,6 +15,7 @@ const baseURL = `http://127.0.0.1:${port}`;
 
 export default defineConfig({
   testDir: './e2e',
+  globalSetup: './e2e/global-setup.ts',
   timeout: 30_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
@@ -21,6 +23,7 @@ export default defineConfig({
   retries: 0,
   use: {
     baseURL,
+    storageState: E2E_STORAGE_STATE,
     trace: 'off',
     launchOptions: {
       executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
@@ -34,6 +37,7 @@ export default defineConfig({
     timeout: 240_000,
     reuseExistingServer: false,
     stdout: 'ignore',
+    env: { TESSERA_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD },
     stderr: 'pipe',
   },
 });

@@ -9,6 +9,7 @@ export const NAV_ITEMS = [
   { href: '/data', label: 'Data explorer' },
   { href: '/events', label: 'Events' },
   { href: '/control-plane', label: 'Control plane' },
+  { href: '/operations', label: 'Operations' },
 ] as const;
 
 export function Nav() {

@@ -14,6 +14,7 @@ import { ensureWritableDataDir } from './cluster/data-dir';
 import { EmbeddedCluster } from './cluster/embedded-cluster';
 import { getCluster, setCluster } from './cluster/instance';
 import { buildConsole, hasConsoleBuild } from './http/build';
+import { AuthService, credentialsOf } from './auth/auth-service';
 import { API_PREFIX, handleDataApi } from './http/data-api';
 import { createMetrics } from './http/metrics';
 import { appRouter } from './routers/_app';
@@ -72,7 +73,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   ensureWritableDataDir(options.dataDir);
 
   const metrics = createMetrics();
-  const trpcHandler = createHTTPHandler({ router: appRouter, basePath: '/api/trpc/', createContext: () => ({ cluster: getCluster() }) });
+  // Created once the data directory is locked (after the cluster opens).
+  const authHolder: { current: AuthService | undefined } = { current: undefined };
+  const trpcHandler = createHTTPHandler({
+    router: appRouter,
+    basePath: '/api/trpc/',
+    createContext: ({ req, res }) => {
+      const credentials = credentialsOf(req);
+      const auth = authHolder.current;
+      return { cluster: getCluster(), auth, credentials, session: auth?.session(credentials), req, res, address: req.socket.remoteAddress ?? 'unknown' };
+    },
+  });
   let consoleHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
 
   const server = createServer((req, res) => {
@@ -111,6 +122,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     server.close();
     throw error;
   }
+  const auth = new AuthService(options.dataDir);
+  await auth.accounts.ensureAdmin(log);
+  authHolder.current = auth;
   setCluster(cluster);
   log(`cluster ${cluster.manifest.clusterId} running: ${cluster.topology.nodes.length} nodes, data in ${options.dataDir}`);
 

@@ -8,8 +8,11 @@ import { startServer, ROOT_DIR } from './index';
 import { appRouter } from './routers/_app';
 import { createCallerFactory } from './trpc';
 import { getCluster } from './cluster/instance';
+import { testContext } from './testing/context';
 
 const configPath = join(ROOT_DIR, 'cluster.yml');
+const ADMIN_PASSWORD = 'test-admin-password';
+process.env['TESSERA_ADMIN_PASSWORD'] = ADMIN_PASSWORD;
 
 async function getJson(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(url);
@@ -34,7 +37,11 @@ test('the server serves /healthz, /metrics and tRPC over the embedded cluster, a
     clusterId = health.body['clusterId'];
     assert.match(String(clusterId), /^[0-9a-f]{32}$/);
 
-    const trpc = await getJson(`${first.url}/api/trpc/cluster.overview`);
+    // Reads need a session: sign in as the admin created on first start.
+    const login = await fetch(`${first.url}/api/trpc/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD, as: 'token' }) });
+    const token = ((await login.json()) as { result: { data: { token: string } } }).result.data.token;
+    assert.equal((await fetch(`${first.url}/api/trpc/cluster.overview`)).status, 401);
+    const trpc = { body: await (await fetch(`${first.url}/api/trpc/cluster.overview`, { headers: { authorization: `Bearer ${token}` } })).json() as Record<string, unknown> };
     const overview = (trpc.body['result'] as { data: { nodes: Array<{ vns: unknown[]; drives: unknown[] }> } }).data;
     assert.equal(overview.nodes.length, 3);
     for (const node of overview.nodes) {
@@ -45,7 +52,7 @@ test('the server serves /healthz, /metrics and tRPC over the embedded cluster, a
     assert.match(metrics, /tessera_cluster_online 1/);
     assert.match(metrics, /tessera_slices\{copies="2"\} 4096/);
 
-    const caller = createCallerFactory(appRouter)({ cluster: getCluster() });
+    const caller = createCallerFactory(appRouter)(testContext(getCluster(), 'viewer'));
     assert.equal((await caller.nodes.list()).length, 3);
     before = { containers: await caller.slices.containers(), raft: await caller.controlPlane.status(), events: (await caller.events.query({})).events.length };
     assert.equal(before.containers[0]?.name, 'default');
@@ -61,7 +68,7 @@ test('the server serves /healthz, /metrics and tRPC over the embedded cluster, a
     assert.equal(health.body['clusterId'], clusterId);
     // The controller's Raft log survived: same container seed, same events, terms and commits
     // no lower than before (a restart re-elects, so the term grows).
-    const caller = createCallerFactory(appRouter)({ cluster: getCluster() });
+    const caller = createCallerFactory(appRouter)(testContext(getCluster(), 'viewer'));
     const containers = await caller.slices.containers();
     assert.equal(containers[0]?.seedHex, before.containers[0].seedHex);
     assert.equal((await caller.events.query({})).events.length, before.events);
@@ -75,7 +82,7 @@ test('the server serves /healthz, /metrics and tRPC over the embedded cluster, a
 });
 
 test('tRPC answers SERVICE_UNAVAILABLE while no cluster is running', async () => {
-  const caller = createCallerFactory(appRouter)({ cluster: undefined });
+  const caller = createCallerFactory(appRouter)(testContext(undefined, 'viewer'));
   await assert.rejects(caller.cluster.overview(), /cluster is starting/);
 });
 

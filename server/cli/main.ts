@@ -2,14 +2,16 @@
 // on stderr with a non-zero exit code.
 
 import { UsageError } from './args';
+import { OPERATOR_USAGE } from './operator';
 import { START_USAGE } from './start';
 
 const USAGE = `usage:
   ${START_USAGE}
   tessera placement --nodes N --vns-per-node V --slices S [--seed X] [--add-nodes K] [--fail-node ID] [--json]
+  ${OPERATOR_USAGE}
   tessera help`;
 
-const KNOWN_ERRORS = new Set(['ConfigError', 'DataDirError', 'StartupError', 'UsageError']);
+const KNOWN_ERRORS = new Set(['ConfigError', 'DataDirError', 'StartupError', 'UsageError', 'OperatorError']);
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -19,6 +21,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await (await import('./start')).runStart(rest);
       case 'placement':
         return await (await import('./placement')).runPlacementCli([...rest], (line: string) => process.stdout.write(`${line}\n`));
+      case 'status':
+      case 'node':
+      case 'cluster':
+      case 'settings':
+      case 'events':
+        return await (await import('./operator')).runOperator(command, rest, (line: string) => process.stdout.write(`${line}\n`));
       case undefined:
       case 'help':
       case '--help':

@@ -124,6 +124,11 @@ export class EmbeddedCluster {
     this.options.log(`drill: node ${nodeId} failed`);
   }
 
+  /** Whether the node's process runs (false after a failover drill stopped it). */
+  isRunning(nodeId: string): boolean {
+    return this.nodes.has(nodeId);
+  }
+
   /** Restarts a node failed by a drill, from its data directory. */
   async restartNode(nodeId: string): Promise<void> {
     if (this.nodes.has(nodeId)) throw new ControllerError('Conflict', `nodeId: node ${nodeId} is running`);

@@ -6,6 +6,8 @@ import { eventsRouter } from './events';
 import { slicesRouter } from './slices';
 import { drivesRouter } from './drives';
 import { nodesRouter } from './nodes';
+import { authRouter } from './auth';
+import { operationsRouter } from './operations';
 
 export const appRouter = router({
   cluster: clusterRouter,
@@ -14,6 +16,8 @@ export const appRouter = router({
   slices: slicesRouter,
   events: eventsRouter,
   controlPlane: controlPlaneRouter,
+  auth: authRouter,
+  operations: operationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

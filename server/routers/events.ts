@@ -24,7 +24,34 @@ function toFilter(input: z.infer<typeof filterInput>): EventFilter {
   return filter;
 }
 
+/** How often the live stream looks for new events. */
+export const EVENTS_STREAM_POLL_MS = 250;
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+  });
+}
+
 export const eventsRouter = router({
+  /**
+   * The live tail (server-sent events): every event after `afterIndex`, then each new one as
+   * the controller commits it, in log order.
+   */
+  stream: clusterProcedure
+    .input(z.object({ afterIndex: z.number().int().nonnegative().default(0) }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      let after = { index: input.afterIndex, seq: Number.MAX_SAFE_INTEGER };
+      while (signal?.aborted !== true) {
+        const fresh = ctx.cluster.controllerState().events.filter((e) => e.index > after.index || (e.index === after.index && e.seq > after.seq));
+        for (const event of fresh) {
+          yield event;
+          after = { index: event.index, seq: event.seq };
+        }
+        await sleep(EVENTS_STREAM_POLL_MS, signal);
+      }
+    }),
   query: clusterProcedure
     .input(filterInput.extend({ pageSize: z.number().int().min(1).max(EVENTS_PAGE_SIZE_MAX).default(100), cursor: z.string().max(40).nullable().default(null) }))
     .query(({ ctx, input }) => queryEvents(ctx.cluster.controllerState().events, toFilter(input), input.pageSize, input.cursor)),

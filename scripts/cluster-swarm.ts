@@ -30,7 +30,14 @@ if (one !== undefined) {
   let ops = 0;
   let simulatedMs = 0;
   for (let seed = first; seed < first + count; seed++) {
-    const result = runClusterSwarm(seed, options);
+    let result;
+    try {
+      result = runClusterSwarm(seed, options);
+    } catch (error) {
+      failures++;
+      console.log(`seed ${seed}: threw ${error instanceof Error ? (error.stack ?? error.message) : String(error)}  (replay: npm run cluster-swarm -- --seed ${seed})`);
+      continue;
+    }
     ops += result.ops;
     simulatedMs += result.simulatedMs;
     if (result.problem !== null) {

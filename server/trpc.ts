@@ -37,15 +37,10 @@ export const router = t.router;
 export const publicProcedure = t.procedure;
 export const createCallerFactory = t.createCallerFactory;
 
-/** A procedure that needs the running cluster; answers SERVICE_UNAVAILABLE while it starts. */
-const withCluster = t.procedure.use(({ ctx, next }) => {
-  const cluster = ctx.cluster;
-  if (cluster === undefined) throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'the cluster is starting' });
-  return next({ ctx: { cluster } });
-});
-
+// The role is checked before anything else: a caller without it learns nothing, not even
+// whether the cluster is up.
 function requireRole(role: Role) {
-  return withCluster.use(({ ctx, next, type }) => {
+  return t.procedure.use(({ ctx, next, type }) => {
     const session = ctx.session;
     if (session === undefined) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in first' });
     if (rank(session.role) < rank(role)) throw new TRPCError({ code: 'FORBIDDEN', message: `this needs the ${role} role; ${session.user} is ${session.role}` });
@@ -54,6 +49,10 @@ function requireRole(role: Role) {
       if (problem !== null) throw new TRPCError({ code: 'FORBIDDEN', message: `cross-site request refused: ${problem}` });
     }
     return next({ ctx: { session } });
+  }).use(({ ctx, next }) => {
+    const cluster = ctx.cluster;
+    if (cluster === undefined) throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'the cluster is starting' });
+    return next({ ctx: { cluster } });
   });
 }
 

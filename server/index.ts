@@ -68,6 +68,12 @@ async function listen(server: Server, port: number, host: string): Promise<void>
   });
 }
 
+/** tRPC procedures answered as server-sent event streams. */
+const SUBSCRIPTION_PATHS: ReadonlySet<string> = new Set(
+  Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)
+    .filter(([, procedure]) => procedure._def.type === 'subscription').map(([name]) => name),
+);
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const config = loadClusterConfig(options.configPath);
   ensureWritableDataDir(options.dataDir);
@@ -101,7 +107,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       }, (error: unknown) => sendJson(res, 500, { error: { code: 'MetricsFailed', message: String(error) } }));
       return;
     }
-    if (path.startsWith('/api/trpc/')) return trpcHandler(req, res);
+    if (path.startsWith('/api/trpc/')) {
+      // A subscription answers over server-sent events: once the stream has started, a refusal
+      // can only travel inside it with status 200. Refuse a caller without a session up front,
+      // with a real 401; the procedure still checks the role itself.
+      if (SUBSCRIPTION_PATHS.has(path.slice('/api/trpc/'.length)) && authHolder.current?.session(credentialsOf(req)) === undefined) {
+        return sendJson(res, 401, { error: { code: 'UNAUTHORIZED', message: 'sign in first' } });
+      }
+      return trpcHandler(req, res);
+    }
     if (path === API_PREFIX || path.startsWith(`${API_PREFIX}/`)) return handleDataApi(getCluster(), req, res);
     if (consoleHandler === undefined) return sendJson(res, 503, { error: { code: 'Starting', message: options.withConsole ? 'the console is starting' : 'this server runs without the console' } });
     void consoleHandler(req, res).catch((error: unknown) => {

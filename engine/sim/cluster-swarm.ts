@@ -131,7 +131,8 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
   // Drives keep batches atomic (as lmdb's copy-on-write pages do): the data plane writes an
   // object and its dedup record in one batch and relies on that. Torn writes stay on the system
   // stores, where Raft's checksummed log drops a torn tail.
-  const driveFaults = { ...world.storeFaults, tornWriteProbability: 0 };
+  // The drives start from what the cluster was built with (a canary's lying fsync stays).
+  const driveFaults = { ...(world.driveStoreFaults ?? world.storeFaults), tornWriteProbability: 0, fsyncErrorProbability: world.storeFaults.fsyncErrorProbability };
   world.driveStoreFaults = driveFaults;
   sim.bootstrap(20_000);
   const recorder: Recorder = { history: [], acknowledgedWrites: 0 };

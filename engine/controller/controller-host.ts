@@ -84,8 +84,9 @@ export class ControllerHost {
     return this.raft.status();
   }
 
+  /** A stopped replica (its disk failed) is no leader, whatever its frozen Raft state says. */
   isLeader(): boolean {
-    return this.raft.status().role === 'leader';
+    return !this.stopped && this.raft.status().role === 'leader';
   }
 
   onApplied(listener: (state: ControllerState) => void): void {
@@ -104,6 +105,10 @@ export class ControllerHost {
 
   /** Proposes a command; `done` runs once it is applied (with its result) or refused. */
   propose(command: ControllerCommand, done: (result: CommandResult) => void): void {
+    if (this.stopped) {
+      done({ ok: false, code: 'Stopped', message: 'the controller replica is stopped' });
+      return;
+    }
     const status = this.raft.status();
     if (status.role !== 'leader') {
       done({ ok: false, code: 'NotLeader', message: status.leaderId === null ? 'no controller leader yet' : `the controller leader is ${status.leaderId}` });

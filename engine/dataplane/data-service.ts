@@ -7,13 +7,13 @@ import type { CommandResult, ControllerCommand, SliceChange } from '../controlle
 import type { ControllerState, SliceEntry } from '../controller/state';
 import type { DurableStore, Envelope, NodeRuntime, StoreWrite, TimerId } from '../runtime/runtime';
 import type { ClusterTopology } from '../topology/topology';
-import { compareStamps, decodeObject, type ObjectRecord } from './object-record';
+import { compareStamps, decodeObject } from './object-record';
 import {
   CTL_PROPOSE, CTL_RESULT, DATA_REQUEST, DATA_RESPONSE, LEASE_GRANT, LEASE_REQUEST, REPL_ACK, REPL_BEGIN, REPL_FETCH, REPL_WRITE,
   type ContainerMap, type CtlPropose, type CtlResult, type DataOp, type DataRequest, type DataResult, type LeaseGrant, type LeaseRequest,
   type ListedKey, type ReplAck, type ReplBegin, type ReplFetch, type ReplItem, type ReplWrite,
 } from './messages';
-import { PrimarySlice, settledDedupDeletes } from './primary-slice';
+import { mergeItemWrites, PrimarySlice, scanSliceChunk, settledDedupDeletes } from './primary-slice';
 import { NO_CANARIES, type DataPlaneCanaries, type ReplicaContext } from './replica-context';
 import { leaseMsFor, promotionWaitMsFor, ReadLease } from './read-lease';
 import { DEDUP_KEY_PREFIX, objectKey, prefixEnd, slicePrefix } from './store-keys';
@@ -379,19 +379,7 @@ export class DataService {
         return;
       }
     }
-    const writes: StoreWrite[] = [];
-    for (const item of message.items) {
-      const key = objectKey(seedHex, message.slice, item.key);
-      const incoming = tryDecode(item.record, item.key);
-      const existingBytes = store.get(key);
-      const existing = existingBytes === undefined ? undefined : tryDecode(existingBytes, key);
-      // Higher stamp wins; a valid record beats a corrupt one; a corrupt one (copied by a
-      // rebuild from a damaged primary) is kept only where nothing else is.
-      const take = incoming === undefined
-        ? existingBytes === undefined
-        : existing === undefined || compareStamps(incoming.stamp, existing.stamp) > 0;
-      if (take) writes.push({ key, value: item.record });
-    }
+    const writes = mergeItemWrites(store, seedHex, message.slice, message.items);
     if (message.settled !== undefined) writes.push(...settledDedupDeletes(store, seedHex, message.slice, message.settled));
     // Even with nothing new, commit (an empty batch): durability is in commit order, so its
     // callback also proves that an earlier copy of the same records is durable.
@@ -416,6 +404,14 @@ export class DataService {
     const pair = [entry.primary, entry.secondary];
     if (message.epoch !== entry.epoch || !pair.includes(message.fromVn) || !pair.includes(message.toVn) || !entry.inSync.includes(message.toVn)) {
       this.ack(from, message.id, false, message.epoch > entry.epoch ? 'Behind' : 'StaleEpoch');
+      return;
+    }
+    if (message.since !== undefined) {
+      // A restarted primary reconciling: its chunk of our records stamped above its sync mark.
+      const since = message.since;
+      const prefix = slicePrefix(container.seedHex, message.slice);
+      const { items, next } = scanSliceChunk(store, container.seedHex, message.slice, prefix + (message.from ?? ''), (record) => compareStamps(record.stamp, since) > 0);
+      this.sendTo(from, { kind: REPL_ACK, id: message.id, ok: true, code: 'ok', items, ...(next === null ? {} : { next: next.slice(prefix.length) }) });
       return;
     }
     const items: ReplItem[] = [];
@@ -613,13 +609,5 @@ function corruptKeysOfSlice(store: DurableStore, seedHex: string, slice: number)
     const last = rows[rows.length - 1];
     if (rows.length < 1024 || last === undefined) return corrupt;
     cursor = `${last[0]}\u0000`;
-  }
-}
-
-function tryDecode(bytes: Uint8Array, what: string): ObjectRecord | undefined {
-  try {
-    return decodeObject(bytes, what);
-  } catch {
-    return undefined;
   }
 }

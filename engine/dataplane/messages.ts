@@ -3,6 +3,7 @@
 // message about a slice carries the epoch its sender believes, for fencing.
 
 import type { CommandResult, ControllerCommand } from '../controller/commands';
+import type { Stamp } from './object-record';
 
 export const DATA_REQUEST = 'data.req';
 export const DATA_RESPONSE = 'data.res';
@@ -135,11 +136,15 @@ export interface ReplAck {
   readonly items?: readonly ReplItem[];
   /** Answer to a fetch: keys whose record is corrupt there as well. */
   readonly corruptKeys?: readonly string[];
+  /** Answer to a fetch with `since`: the slice key to continue from; absent at the end. */
+  readonly next?: string;
 }
 
 /**
  * Between the two copies of a slice, either way: send me your records of these keys. Used to
  * repair a record that failed its checksum (a torn write, a flipped bit) from the other copy.
+ * With `since` (a restarted primary's reconciliation), `keys` is ignored and the answer is a
+ * chunk of every record of the slice stamped above `since`, from slice key `from` on.
  */
 export interface ReplFetch extends SliceAddress {
   readonly kind: typeof REPL_FETCH;
@@ -147,6 +152,8 @@ export interface ReplFetch extends SliceAddress {
   readonly fromVn: string;
   readonly toVn: string;
   readonly keys: readonly string[];
+  readonly since?: Stamp;
+  readonly from?: string;
 }
 
 export interface CtlPropose {

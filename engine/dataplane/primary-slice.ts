@@ -19,7 +19,7 @@ import type { DataOp, DataResult, ReplAck, ReplItem, SliceHint } from './message
 import { REPL_BEGIN, REPL_FETCH, REPL_WRITE } from './messages';
 import type { ReplicaContext } from './replica-context';
 import { decodeSliceMeta, encodeSliceMeta, type SliceMeta } from './slice-meta';
-import { dedupClientPrefix, dedupKey, objectKey, prefixEnd, sliceMetaKey, slicePrefix } from './store-keys';
+import { dedupClientPrefix, dedupKey, objectKey, prefixEnd, settledMarkKey, sliceMetaKey, slicePrefix } from './store-keys';
 
 /** Operations waiting behind a busy key; more are refused with Busy. */
 export const KEY_QUEUE_MAX = 64;
@@ -48,6 +48,58 @@ export function settledDedupDeletes(store: DurableStore, seedHex: string, slice:
   const rows = store.scan({ startKey: prefix, endKey: objectKey(seedHex, slice, dedupKey(settled.clientId, settled.below)), limit: DEDUP_DELETES_PER_WRITE_MAX });
   return rows.map(([key]) => ({ key, value: null }));
 }
+
+/**
+ * Up to a chunk of a slice's records from store key `cursor` on, filtered, with keys relative to
+ * the slice; `next` is null at the end of the slice.
+ */
+export function scanSliceChunk(store: DurableStore, seedHex: string, slice: number, cursor: string, keep: (record: ObjectRecord) => boolean): { items: ReplItem[]; next: string | null } {
+  const end = prefixEnd(slicePrefix(seedHex, slice));
+  const rows = store.scan({ startKey: cursor, endKey: end, limit: COPY_CHUNK_RECORDS });
+  const prefixLength = slicePrefix(seedHex, slice).length;
+  const items: ReplItem[] = [];
+  for (const [storeKey, bytes] of rows) {
+    let record: ObjectRecord | undefined;
+    try {
+      record = decodeObject(bytes, storeKey);
+    } catch {
+      record = undefined;
+    }
+    // A record that fails its checksum travels as it is: the receiver keeps it only where it
+    // has nothing valid, so a lost record stays loudly lost instead of silently vanishing.
+    if (record === undefined || keep(record)) items.push({ key: storeKey.slice(prefixLength), record: bytes });
+  }
+  const last = rows[rows.length - 1];
+  const next = rows.length < COPY_CHUNK_RECORDS || last === undefined ? null : `${last[0]}\u0000`;
+  return { items, next };
+}
+
+/** The writes that merge another copy's records into `store`: higher stamp wins. */
+export function mergeItemWrites(store: DurableStore, seedHex: string, slice: number, items: readonly ReplItem[]): StoreWrite[] {
+  const writes: StoreWrite[] = [];
+  for (const item of items) {
+    const key = objectKey(seedHex, slice, item.key);
+    const incoming = tryDecodeObject(item.record, item.key);
+    const existingBytes = store.get(key);
+    const existing = existingBytes === undefined ? undefined : tryDecodeObject(existingBytes, key);
+    // Higher stamp wins; a valid record beats a corrupt one; a corrupt one (copied by a
+    // rebuild from a damaged primary) is kept only where nothing else is.
+    const take = incoming === undefined
+      ? existingBytes === undefined
+      : existing === undefined || compareStamps(incoming.stamp, existing.stamp) > 0;
+    if (take) writes.push({ key, value: item.record });
+  }
+  return writes;
+}
+
+function tryDecodeObject(bytes: Uint8Array, what: string): ObjectRecord | undefined {
+  try {
+    return decodeObject(bytes, what);
+  } catch {
+    return undefined;
+  }
+}
+
 type WriteOp = Extract<DataOp, { type: 'put' | 'delete' }>;
 
 interface PendingWrite {
@@ -77,6 +129,11 @@ interface Rebuild {
 }
 
 interface Reconcile {
+  /**
+   * 'pull' first: take the partner's records stamped above the sync mark (`cursor` is a slice
+   * key); then 'push': send ours (`cursor` is a store key).
+   */
+  phase: 'pull' | 'push';
   cursor: string;
   inFlight: boolean;
   sentAtMs: number;
@@ -145,7 +202,7 @@ export class PrimarySlice {
     this.reserved = this.counter;
     this.reserveCounters(() => {
       if (this.status !== 'activating') return;
-      if (this.inSyncPartner() !== undefined) this.reconcile = { cursor: slicePrefix(this.seedHex, this.slice), inFlight: false, sentAtMs: 0 };
+      if (this.inSyncPartner() !== undefined) this.reconcile = { phase: 'pull', cursor: '', inFlight: false, sentAtMs: 0 };
       else this.status = 'active';
       this.tick();
     });
@@ -304,8 +361,9 @@ export class PrimarySlice {
       reply({ ok: false, code: 'Busy', message: `more than ${SLICE_WRITES_IN_FLIGHT_MAX} writes in flight on slice ${this.slice}` });
       return;
     }
-    // The dedup record is repaired too: a rotten one read as absent would apply a retry twice.
-    this.withKey(op.key, reply, () => this.repairThen([op.key, dedupKey(op.clientId, op.seq)], reply, () => this.writeLocked(op, reply), [op.key]));
+    // The dedup record and the settled mark are repaired too: a rotten one read as absent would
+    // apply a retry twice.
+    this.withKey(op.key, reply, () => this.repairThen([op.key, dedupKey(op.clientId, op.seq), settledMarkKey(op.clientId)], reply, () => this.writeLocked(op, reply), [op.key]));
   }
 
   private isCorrupt(key: string): boolean {
@@ -409,6 +467,22 @@ export class PrimarySlice {
       this.release(op.key);
       return;
     }
+    let settledMark: number;
+    try {
+      settledMark = this.settledMark(op.clientId);
+    } catch (error) {
+      reply({ ok: false, code: 'Internal', message: String(error) });
+      this.release(op.key);
+      return;
+    }
+    if (earlier === undefined && op.seq < settledMark) {
+      // A late attempt (queued here, delayed or reordered by the network) of a request whose
+      // client already had its final answer: its dedup record may be gone, so it must never
+      // be applied now. Nobody waits for this answer.
+      reply({ ok: false, code: 'InvalidArgument', message: `write ${op.seq} of client ${op.clientId} is below its settled mark ${settledMark}: it already had its final answer` });
+      this.release(op.key);
+      return;
+    }
     const exists = current !== undefined && !current.deleted;
     const { ifMatch, ifNoneMatch } = op.condition;
     const conditionFailed = (ifMatch !== undefined && (!exists || current?.version !== ifMatch)) || (ifNoneMatch === true && exists);
@@ -447,6 +521,11 @@ export class PrimarySlice {
     assign();
   }
 
+  /** The client's settled mark in this slice (0 when none); throws when its record is corrupt. */
+  private settledMark(clientId: string): number {
+    return this.readRecord(settledMarkKey(clientId))?.version ?? 0;
+  }
+
   private startWrite(op: WriteOp, current: ObjectRecord | undefined, reply: Reply): void {
     const stamp: Stamp = { epoch: this.entry.epoch, counter: this.counter };
     const record: ObjectRecord = {
@@ -460,7 +539,17 @@ export class PrimarySlice {
     // primary or on a promoted secondary, finds it and is answered without a second write.
     const dedup: ObjectRecord = { version: record.version, stamp, deleted: false, value: new TextEncoder().encode(op.key), writers: [] };
     const items: ReplItem[] = [{ key: op.key, record: encodeObject(record) }, { key: dedupKey(op.clientId, op.seq), record: encodeObject(dedup) }];
-    const settled = { clientId: op.clientId, below: op.settledBelow };
+    // The client's dedup records below its settledBelow are dropped only in a batch that also
+    // raises its settled mark to at least that, on every copy: a late attempt of a dropped
+    // request is then refused, never applied a second time. (Marks only grow in stamp order.)
+    let mark: number | undefined;
+    try {
+      mark = Math.max(this.settledMark(op.clientId), op.settledBelow);
+    } catch {
+      mark = undefined; // rotten: drop nothing this time
+    }
+    if (mark !== undefined) items.push({ key: settledMarkKey(op.clientId), record: encodeObject({ version: mark, stamp, deleted: false, value: new Uint8Array(0), writers: [] }) });
+    const settled = { clientId: op.clientId, below: mark === undefined ? 0 : op.settledBelow };
     const write: PendingWrite = { key: op.key, stamp, items, settled, version: record.version, reply, localDurable: false, acked: new Set(), sentAtMs: new Map() };
     const id = stamp.counter;
     this.pending.set(id, write);
@@ -562,6 +651,10 @@ export class PrimarySlice {
     if (reconcile === undefined || partner === undefined) return;
     if (reconcile.inFlight && nowMs - reconcile.sentAtMs < REPL_RESEND_MS * 4) return;
     const since = this.meta?.synced ?? { epoch: 0, counter: 0 };
+    if (reconcile.phase === 'pull') {
+      this.pullChunk(reconcile, partner, since, nowMs);
+      return;
+    }
     const { items, next } = this.scanChunk(reconcile.cursor, (record) => compareStamps(record.stamp, since) > 0);
     reconcile.inFlight = true;
     reconcile.sentAtMs = nowMs;
@@ -584,26 +677,44 @@ export class PrimarySlice {
     });
   }
 
+  /**
+   * Restart, first half: the partner may hold records stamped above the sync mark that this copy
+   * lacks (a write replicated while its local commit was lost to the crash, with its dedup
+   * record). Take them, merged by stamp, before serving: otherwise the two copies disagree on
+   * what the key holds, and a retry answered from the partner's dedup record reports a version
+   * that this primary gives to another write.
+   */
+  private pullChunk(reconcile: Reconcile, partner: string, since: Stamp, nowMs: number): void {
+    const node = this.ctx.nodeOfVn(partner);
+    if (node === undefined) return;
+    const from = reconcile.cursor;
+    reconcile.inFlight = true;
+    reconcile.sentAtMs = nowMs;
+    const current = (): boolean => this.reconcile === reconcile && reconcile.phase === 'pull' && reconcile.cursor === from;
+    this.ctx.sendToReplica(node, (id) => ({ kind: REPL_FETCH, id, container: this.container, slice: this.slice, epoch: this.entry.epoch, fromVn: this.vn, toVn: partner, keys: [], since, from }), (ack) => {
+      // Refused (the partner is behind, say): resent after the resend interval, like a push.
+      if (!ack.ok || !current()) return;
+      this.store().commit(mergeItemWrites(this.store(), this.seedHex, this.slice, ack.items ?? []), (result) => {
+        if (!result.ok) {
+          this.ctx.fatal(`reconcile write failed: ${result.error}`);
+          return;
+        }
+        if (!current()) return;
+        if (ack.next === undefined) {
+          reconcile.phase = 'push';
+          reconcile.cursor = slicePrefix(this.seedHex, this.slice);
+        } else {
+          reconcile.cursor = ack.next;
+        }
+        reconcile.inFlight = false;
+        this.tick();
+      });
+    });
+  }
+
   /** Up to a chunk of records from `cursor` on, filtered; `next` is null at the end of the slice. */
   private scanChunk(cursor: string, keep: (record: ObjectRecord) => boolean): { items: ReplItem[]; next: string | null } {
-    const end = prefixEnd(slicePrefix(this.seedHex, this.slice));
-    const rows = this.store().scan({ startKey: cursor, endKey: end, limit: COPY_CHUNK_RECORDS });
-    const prefixLength = slicePrefix(this.seedHex, this.slice).length;
-    const items: ReplItem[] = [];
-    for (const [storeKey, bytes] of rows) {
-      let record: ObjectRecord | undefined;
-      try {
-        record = decodeObject(bytes, storeKey);
-      } catch {
-        record = undefined;
-      }
-      // A record that fails its checksum travels as it is: the receiver keeps it only where it
-      // has nothing valid, so a lost record stays loudly lost instead of silently vanishing.
-      if (record === undefined || keep(record)) items.push({ key: storeKey.slice(prefixLength), record: bytes });
-    }
-    const last = rows[rows.length - 1];
-    const next = rows.length < COPY_CHUNK_RECORDS || last === undefined ? null : `${last[0]}\u0000`;
-    return { items, next };
+    return scanSliceChunk(this.store(), this.seedHex, this.slice, cursor, keep);
   }
 
   // ---- re-protection -------------------------------------------------------------------------

@@ -40,3 +40,12 @@ export function dedupKey(clientId: string, seq: number): string {
 export function dedupClientPrefix(clientId: string): string {
   return `${DEDUP_KEY_PREFIX}${clientId}/`;
 }
+
+/**
+ * A client's settled mark in a slice (a record whose version is the mark): every request of the
+ * client with a lower seq already had its final answer and is refused if an attempt still
+ * arrives. Not a seq, so the range deletes of the client's dedup records never touch it.
+ */
+export function settledMarkKey(clientId: string): string {
+  return `${DEDUP_KEY_PREFIX}${clientId}/settled`;
+}

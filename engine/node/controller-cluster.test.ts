@@ -152,3 +152,40 @@ test('a committed heartbeat setting is adopted by every node, followers included
   // Every node, followers included, now runs with the committed timing.
   for (const node of cluster.nodes.values()) assert.deepEqual(node.status().timing, { heartbeatIntervalMs: 250, failureDetectionTimeoutMs: 2000 });
 });
+
+test('a leader whose disk fails stops leading at once: the cluster elects another and commits', () => {
+  const cluster = boot(6, false);
+  cluster.world.runUntil(() => leader(cluster) !== undefined, 10_000, 10);
+  proposeAndWait(cluster, bootstrapCommand);
+  const failing = leader(cluster)!;
+  const failingId = [...cluster.nodes.entries()].find(([, n]) => n === failing)![0];
+  const store = cluster.world.nodes.get(failingId)!.systemStore;
+  store.faults = { ...store.faults, fsyncErrorProbability: 1 };
+  let answer: CommandResult | undefined;
+  failing.propose({ type: 'settings.set', actor: 'op', timeMs: 0, changes: { autoOnlineTimeoutSeconds: 8 } }, (r) => { answer = r; });
+  cluster.world.runFor(50);
+  // Its Raft state is frozen as leader, but a stopped replica must not claim to lead.
+  assert.equal(failing.getController()?.raftStatus().role, 'leader');
+  assert.equal(failing.getController()?.isLeader(), false);
+  assert.equal(answer?.ok, false);
+  assert.ok(cluster.world.runUntil(() => leader(cluster) !== undefined, 10_000, 10), 'another leader is elected');
+  assert.notEqual(leader(cluster), failing);
+  assert.deepEqual(proposeAndWait(cluster, { type: 'settings.set', actor: 'op', timeMs: 0, changes: { autoOnlineTimeoutSeconds: 9 } }), { ok: true });
+});
+
+test('a node whose Raft hard state is unreadable fail-stops at start with a clear error, never starts fresh', () => {
+  const cluster = boot(7, false);
+  cluster.world.runUntil(() => leader(cluster) !== undefined, 10_000, 10);
+  proposeAndWait(cluster, bootstrapCommand);
+  cluster.world.crash('node-2');
+  // Both slots rotten: no crash on a sound disk leaves this.
+  const store = cluster.world.nodes.get('node-2')!.systemStore;
+  for (const slot of ['raft/hs/0', 'raft/hs/1']) assert.equal(store.flipBit((key) => key === slot), slot);
+  const node = new TesseraNode(cluster.world.start('node-2'), TIMING, defaultControllerWiring(TIMING.heartbeatIntervalMs));
+  let startError: string | null | undefined;
+  node.start(undefined, (error) => { startError = error; });
+  cluster.world.runFor(500);
+  assert.match(startError ?? '', /controller state unreadable.*every slot is damaged/);
+  assert.equal(node.status().lifecycle, 'failed');
+  assert.equal(node.getController(), undefined);
+});

@@ -14,6 +14,7 @@ import { DataService } from '../dataplane/data-service';
 import type { DataPlaneCanaries } from '../dataplane/replica-context';
 import type { ClusterTopology, NodeSpec } from '../topology/topology';
 import { assert } from '../util/assert';
+import { CorruptRecordError } from '../codec/json-bytes';
 import { loadOrCreateIdentity, type NodeIdentity } from './identity';
 import { PeerLiveness } from './peer-liveness';
 
@@ -106,17 +107,33 @@ export class TesseraNode {
         return;
       }
       this.identity = result.identity;
-      const self = this.ownSpec();
-      for (const drive of self.drives) this.drives.set(drive.id, this.runtime.driveStore(drive.id));
-      const peers = result.identity.topology.nodes.map((n) => n.id).filter((id) => id !== this.runtime.nodeId);
-      this.liveness = new PeerLiveness(peers);
-      this.runtime.transport.onReceive((envelope) => this.receive(envelope));
+      let raft: RaftPort | undefined;
       if (this.wiring !== undefined) {
         const nodeIds = result.identity.topology.nodes.map((n) => n.id);
         const voters = controllerVoters(nodeIds);
         // Every data node needs the slice maps: nodes that do not vote follow the log as learners.
         const learners = nodeIds.filter((id) => !voters.includes(id));
-        this.controller = new ControllerHost(this.runtime, this.wiring.makeRaft(this.runtime, voters, learners), this.wiring.placement, this.wiring.tickMs, undefined,
+        try {
+          raft = this.wiring.makeRaft(this.runtime, voters, learners);
+        } catch (error) {
+          if (!(error instanceof CorruptRecordError)) throw error;
+          // Unreadable Raft state: starting fresh could vote twice in a term. Fail-stop, loudly;
+          // the operator must replace the disk (the node then rejoins from its peers).
+          const reason = `node ${this.runtime.nodeId}: controller state unreadable, refusing to start (${error.message})`;
+          this.lifecycle = 'failed';
+          this.error = reason;
+          this.runtime.log.error(reason);
+          done(reason);
+          return;
+        }
+      }
+      const self = this.ownSpec();
+      for (const drive of self.drives) this.drives.set(drive.id, this.runtime.driveStore(drive.id));
+      const peers = result.identity.topology.nodes.map((n) => n.id).filter((id) => id !== this.runtime.nodeId);
+      this.liveness = new PeerLiveness(peers);
+      this.runtime.transport.onReceive((envelope) => this.receive(envelope));
+      if (this.wiring !== undefined && raft !== undefined) {
+        this.controller = new ControllerHost(this.runtime, raft, this.wiring.placement, this.wiring.tickMs, undefined,
           { promoteOutOfSync: this.wiring.canaries?.promoteOutOfSync === true });
         this.controller.start();
         const controller = this.controller;

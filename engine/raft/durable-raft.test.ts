@@ -4,6 +4,7 @@ import { EventQueue } from '../sim/event-queue';
 import { SeededRandom } from '../sim/prng';
 import { SimStore } from '../sim/sim-store';
 import { CorruptRecordError, encodeRecord } from '../codec/json-bytes';
+import type { DurableStore } from '../runtime/runtime';
 import { DurableRaft, recoverRaftState } from './durable-raft';
 
 function singleNode(store: SimStore): DurableRaft {
@@ -76,4 +77,69 @@ test('a damaged hard state or a log shorter than the commit index is refused, no
   store.commit([{ key: 'raft/hs/1', value: encodeRecord({ term: 3, vote: 'n1', commit: 0, seq: 1 }).slice(0, 7) }], () => undefined);
   queue.runUntil(30);
   assert.throws(() => recoverRaftState(store), /every slot is damaged/);
+});
+
+test('the very first hard state torn by a crash (slot 0 never written) recovers the initial state', () => {
+  const queue = new EventQueue();
+  // Seed 20008592 of the cluster swarm: a learner's first hard state (seq 1, slot 1) failed its
+  // fsync, the node fail-stopped and the restart's crash tore that write; slot 0 did not exist.
+  const store = new SimStore(queue, new SeededRandom(4));
+  store.commit([{ key: 'raft/hs/1', value: encodeRecord({ term: 1, vote: null, commit: 0, seq: 1 }).slice(0, 9) }], () => undefined);
+  queue.runUntil(10);
+  assert.deepEqual(recoverRaftState(store).hardState, { term: 0, vote: null, commit: 0 });
+  // The next hard state goes to slot 1 again, over the torn record, leaving slot 0 unwritten.
+  const raft = singleNode(store);
+  pump(raft, queue, 30);
+  assert.equal(raft.status().role, 'leader');
+  assert.equal(store.get('raft/hs/0') === undefined, false, 'several hard states were written');
+  store.crash();
+  assert.equal(recoverRaftState(store).hardState.term, raft.status().term);
+  // Slot 0 damaged without a slot 1 cannot come from a crash: refused.
+  const other = new SimStore(queue, new SeededRandom(5));
+  other.commit([{ key: 'raft/hs/0', value: encodeRecord({ term: 2, vote: 'n1', commit: 0, seq: 2 }).slice(0, 9) }], () => undefined);
+  queue.runUntil(queue.nowMs() + 10);
+  assert.throws(() => recoverRaftState(other), (e: unknown) => e instanceof CorruptRecordError && /every slot is damaged/.test(e.message));
+});
+
+test('a hard state whose write failed is written again to the same slot: the durable slot is kept', () => {
+  const queue = new EventQueue();
+  const inner = new SimStore(queue, new SeededRandom(6));
+  // A store that fails the commits we ask it to, and records which hard-state slot each wrote.
+  let failNext = false;
+  const slotsWritten: string[] = [];
+  const store: DurableStore = {
+    get: (key) => inner.get(key),
+    scan: (range) => inner.scan(range),
+    bytesWritten: () => inner.bytesWritten(),
+    commit: (writes, onDurable) => {
+      for (const w of writes) if (w.key.startsWith('raft/hs/')) slotsWritten.push(w.key);
+      const fail = failNext;
+      failNext = false;
+      inner.commit(writes, (result) => onDurable(fail ? { ok: false, error: 'injected fsync error' } : result));
+    },
+  };
+  const raft = new DurableRaft(store, { id: 'n1', voters: ['n1'], electionTicks: 10, heartbeatTicks: 1, random: new SeededRandom(1) });
+  const persistNext = (): string | null | undefined => {
+    let error: string | null | undefined;
+    raft.ready()?.persist((e) => { error = e; });
+    queue.runUntil(queue.nowMs() + 10);
+    raft.advance();
+    return error;
+  };
+  for (let i = 0; i < 30 && raft.status().role !== 'leader'; i++) { raft.tick(); while (raft.node.hasReady()) persistNext(); }
+  assert.equal(raft.status().role, 'leader');
+  const durableSlot = slotsWritten[slotsWritten.length - 1];
+  // A proposal: its entry is persisted, then the commit advances, a hard-state write whose fsync fails.
+  raft.propose(new TextEncoder().encode('a'));
+  persistNext();
+  const written = slotsWritten.length;
+  failNext = true;
+  assert.equal(persistNext(), 'injected fsync error');
+  assert.equal(slotsWritten.length, written + 1, 'the failed batch wrote a hard state');
+  const failedSlot = slotsWritten[written];
+  assert.notEqual(failedSlot, durableSlot);
+  // Were the replica to go on, its next hard state must not overwrite the last durable one.
+  raft.propose(new TextEncoder().encode('b'));
+  while (raft.node.hasReady() && slotsWritten.length === written + 1) persistNext();
+  assert.equal(slotsWritten[written + 1], failedSlot);
 });

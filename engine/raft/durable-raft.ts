@@ -3,8 +3,9 @@
 // snapshot) before its messages go out. Implements the controller's RaftPort.
 //
 //   raft/hs/0, raft/hs/1    hard state (term, vote, commit), written alternately with a sequence
-//                           number, so a torn write of one slot leaves the other (older, and the
-//                           only one ever acknowledged) intact
+//                           number (seq n goes to slot n mod 2, seq 1 first), so a torn write of
+//                           one slot leaves the other (older, and the only one ever acknowledged)
+//                           intact. Seq n+1 is written only once seq n is durable.
 //   raft/snap               latest snapshot
 //   raft/e/<index, 16 digits>   log entries after the snapshot
 
@@ -37,26 +38,33 @@ export interface DurableRaftOptions {
   readonly faults?: RaftTestFaults;
 }
 
-/** The newest valid hard-state slot; a torn slot is skipped. Throws when slots exist but none is valid. */
+/**
+ * The newest valid hard-state slot; a torn slot is skipped. Throws when no slot is valid and the
+ * slots cannot be explained by a crash on a sound disk.
+ */
 function readHardState(store: DurableStore): { hardState: HardState; seq: number } {
   let best: StoredHardState | undefined;
-  let present = 0;
+  const damaged: string[] = [];
   for (const key of HARD_STATE_SLOTS) {
     const bytes = store.get(key);
     if (bytes === undefined) continue;
-    present++;
     try {
       const slot = decodeRecord(bytes, key) as StoredHardState;
       if (best === undefined || slot.seq > best.seq) best = slot;
-    } catch {
+    } catch (error) {
       // Torn: the other slot holds the last acknowledged hard state.
+      damaged.push(error instanceof Error ? error.message : String(error));
     }
   }
-  if (best === undefined) {
-    if (present > 0) throw new CorruptRecordError('raft hard state: every slot is damaged');
-    return { hardState: { term: 0, vote: null, commit: 0 }, seq: 0 };
-  }
-  return { hardState: { term: best.term, vote: best.vote, commit: best.commit }, seq: best.seq };
+  if (best !== undefined) return { hardState: { term: best.term, vote: best.vote, commit: best.commit }, seq: best.seq };
+  // Slot 1 damaged and slot 0 never written: the very first hard state (seq 1) was torn by a
+  // crash before it was durable, so it was never acknowledged (messages go out only after
+  // their Ready is durable). The last durable hard state is the initial one.
+  if (store.get(HARD_STATE_SLOTS[0]) === undefined) return { hardState: { term: 0, vote: null, commit: 0 }, seq: 0 };
+  // Slot 0 is written (seq 2) only after slot 1 (seq 1) is durable, and each write leaves the
+  // other slot durable: with both damaged (or slot 0 without slot 1) the disk lost or changed
+  // acknowledged data. Starting fresh could vote twice in a term, so refuse.
+  throw new CorruptRecordError(`raft hard state: every slot is damaged (${damaged.join('; ')}); the disk lost acknowledged state`);
 }
 
 /** Reads the durable Raft state (empty on a new node). Throws on a damaged hard state or log. */
@@ -155,11 +163,12 @@ export class DurableRaft implements RaftPort {
       for (let i = rd.truncateFrom; i <= this.storedLastIndex; i++) writes.push({ key: entryKey(i), value: null });
     }
     for (const entry of rd.entries) writes.push({ key: entryKey(entry.index), value: encodeEntry(entry) });
+    // The other slot keeps the last durable hard state until this write is durable: the seq
+    // (and so the slot) advances only then, so a failed write is retried in the same slot.
+    const seq = rd.hardState === null ? this.hardStateSeq : this.hardStateSeq + 1;
     if (rd.hardState !== null) {
-      const seq = this.hardStateSeq + 1;
       const stored: StoredHardState = { ...rd.hardState, seq };
       writes.push({ key: HARD_STATE_SLOTS[seq % 2]!, value: encodeRecord(stored) });
-      this.hardStateSeq = seq;
     }
     if (writes.length === 0) {
       done(null);
@@ -171,6 +180,7 @@ export class DurableRaft implements RaftPort {
         done(result.error);
         return;
       }
+      this.hardStateSeq = seq;
       if (last !== undefined) this.storedLastIndex = last.index;
       else if (rd.truncateFrom !== null) this.storedLastIndex = rd.truncateFrom - 1;
       if (rd.snapshot !== null) {

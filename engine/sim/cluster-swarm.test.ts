@@ -25,6 +25,12 @@ const REGRESSION_SEEDS: ReadonlyArray<readonly [number, string]> = [
   [151, 'after bit rot, a rebuild skipped the corrupt record and a repair deleted it (silent loss)'],
   [100054, 'bit rot on the only in-sync copy of a degraded slice: the swarm now rots only two-copy slices, and tolerates a loud loss'],
   [101224, 'a rotten dedup record read as absent let a retried put apply twice: dedup records are repaired too, or the write refused'],
+  [20001725, 'a primary restarted unnoticed at its epoch had lost a write its secondary held (with the dedup record): reconciliation now pulls too'],
+  [20007499, 'a late attempt of a timed-out put, queued behind a stalled write, was applied again after settledBelow dropped its dedup record: settled marks refuse it'],
+  [20008592, 'a learner\'s first Raft hard state (slot 1) failed its fsync and was torn by the restart, slot 0 never written: recovery refused it as "every slot is damaged" instead of the initial state'],
+  [20003139, 'the first leader fail-stopped (fsync error) with the bootstrap proposal: the harness never proposed it again, and the stopped replica still claimed to lead'],
+  [20006803, 'same as seed 20003139'],
+  [20008484, 'bootstrap committed, but the fail-stopped first leader still claimed to lead, so the harness waited on its frozen state'],
 ];
 
 function describe(seed: number, problem: string | null): string {

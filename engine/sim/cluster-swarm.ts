@@ -134,7 +134,18 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
   // The drives start from what the cluster was built with (a canary's lying fsync stays).
   const driveFaults = { ...(world.driveStoreFaults ?? world.storeFaults), tornWriteProbability: 0, fsyncErrorProbability: world.storeFaults.fsyncErrorProbability };
   world.driveStoreFaults = driveFaults;
-  sim.bootstrap(20_000);
+  // A node that fail-stops (a failed fsync) is restarted by its supervisor, from the start:
+  // the disk faults are on during the bootstrap too.
+  const supervise = (): void => {
+    for (const [id, node] of sim.nodes) {
+      if (sim.isUp(id) && node.status().lifecycle === 'failed') {
+        sim.crash(id);
+        faults.push(`${world.nowMs()} ${id} failed (${node.status().error ?? ''}), restarting`);
+        world.queue.schedule(world.nowMs() + 300, () => { if (!sim.isUp(id)) sim.boot(id); });
+      }
+    }
+  };
+  sim.bootstrap(20_000, supervise);
   const recorder: Recorder = { history: [], acknowledgedWrites: 0 };
   const keys = Array.from({ length: KEYS_PER_RUN }, (_, i) => `k${i}`);
   let running = true;
@@ -147,15 +158,6 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
   let lastFlipMs = Number.NEGATIVE_INFINITY;
   /** Keys whose record rotted somewhere: if it also was the only in-sync copy, loss is expected. */
   const rotted = new Set<string>();
-  const supervise = (): void => {
-    for (const [id, node] of sim.nodes) {
-      if (sim.isUp(id) && node.status().lifecycle === 'failed') {
-        sim.crash(id);
-        faults.push(`${world.nowMs()} ${id} failed (${node.status().error ?? ''}), restarting`);
-        world.queue.schedule(world.nowMs() + 300, () => { if (!sim.isUp(id)) sim.boot(id); });
-      }
-    }
-  };
   for (let t = 0; t < faultPhaseMs; t += 100) {
     world.runFor(100);
     supervise();

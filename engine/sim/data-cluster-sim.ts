@@ -69,21 +69,34 @@ export class DataClusterSim {
     return this.leader()?.controllerState();
   }
 
-  /** Elects a controller leader, bootstraps the cluster with one container, waits until it serves. */
-  bootstrap(limitMs = 10_000): void {
-    let proposed = false;
+  /**
+   * Elects a controller leader, bootstraps the cluster with one container, waits until it serves.
+   * The bootstrap command is proposed again to each new leader (or term) until it applies: a
+   * leader can lose its proposal by failing or stepping down before committing it, and a second
+   * bootstrap is refused harmlessly. `supervise` runs at each step (the swarm restarts nodes
+   * that fail-stopped, as it does later in the run).
+   */
+  bootstrap(limitMs = 10_000, supervise?: () => void): void {
+    let proposedTo: string | undefined;
     const ok = this.world.runUntil(() => {
+      supervise?.();
       const leader = this.leader();
       if (leader === undefined) return false;
-      if (!proposed) {
-        proposed = true;
+      if (leader.controllerState()?.clusterId === SIM_CLUSTER_ID) return true;
+      const status = leader.getController()?.raftStatus();
+      const target = `${status?.id ?? ''}@${status?.term ?? 0}`;
+      if (proposedTo !== target) {
+        proposedTo = target;
         leader.propose({
           type: 'bootstrap', actor: 'system', timeMs: 0, clusterId: SIM_CLUSTER_ID, name: 'sim', topology: this.topology,
           settings: { ...DEFAULT_SETTINGS, ...this.options.settings },
           containers: [{ name: 'default', sliceCount: this.options.sliceCount, seedHex: '0123456789abcdef' }],
-        }, () => undefined);
+        }, (result) => {
+          // Refused or timed out while this leader still leads: propose again at the next step.
+          if (!result.ok && proposedTo === target && result.code !== 'AlreadyBootstrapped') proposedTo = undefined;
+        });
       }
-      return leader.controllerState()?.clusterId === SIM_CLUSTER_ID;
+      return false;
     }, limitMs, 10);
     if (!ok) throw new Error(`seed ${this.world.seed}: no bootstrapped leader within ${limitMs} ms`);
   }

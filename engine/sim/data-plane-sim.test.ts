@@ -1,9 +1,14 @@
 // Simulation tests of the data plane's basic paths: writes, reads and compare-and-set; failover
 // of a primary node; re-protection back to two copies; a stale node returning; and no
-// acknowledged write lost along the way.
+// acknowledged write lost along the way; a restarted primary reconciling both ways; late attempts
+// of settled writes refused.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { DEFAULT_CLIENT_OPTIONS } from '../client/tessera-client';
+import { DATA_REQUEST, DATA_RESPONSE, type DataResult } from '../dataplane/messages';
+import { slicePrefix } from '../dataplane/store-keys';
+import { sliceHasher } from '../hash/slice-of';
 import { DataClusterSim } from './data-cluster-sim';
 
 function cluster(seed: number): DataClusterSim {
@@ -100,7 +105,9 @@ test('failover of a primary node, re-protection to two copies, and a stale node 
 
 test('a retried write is applied once (dedup by client id and sequence)', () => {
   const sim = cluster(5);
-  const client = sim.client('client-1');
+  // A long deadline: at this loss rate an attempt fails half the time, and the test is about
+  // retries being applied once, not about giving up.
+  const client = sim.client('client-1', { ...DEFAULT_CLIENT_OPTIONS, deadlineMs: 60_000 });
   assert.equal(sim.put(client, 'counter', '0').ok, true);
   // Drop a third of all messages: the client retries with the same sequence number.
   sim.world.network.faults = { ...sim.world.network.faults, dropProbability: 0.3 };
@@ -113,4 +120,83 @@ test('a retried write is applied once (dedup by client id and sequence)', () => 
   }
   sim.world.network.faults = { ...sim.world.network.faults, dropProbability: 0 };
   assert.deepEqual(sim.get(client, 'counter'), { ok: true, version: 11, value: '10' });
+});
+
+/** The slice of `key` in `default`, its entry, and the nodes of its primary and secondary. */
+function sliceOfKey(sim: DataClusterSim, key: string): { slice: number; epoch: number; primaryNode: string; secondaryNode: string } {
+  const container = sim.state()?.containers['default'];
+  assert.ok(container !== undefined);
+  const slice = sliceHasher(container.seedHex, container.sliceCount)(key);
+  const entry = container.slices[slice];
+  assert.ok(entry !== undefined);
+  const nodeOf = (vn: string): string => sim.topology.nodes.find((n) => n.vns.some((v) => v.id === vn))?.id ?? '';
+  return { slice, epoch: entry.epoch, primaryNode: nodeOf(entry.primary), secondaryNode: nodeOf(entry.secondary) };
+}
+
+function sliceRecords(sim: DataClusterSim, node: string, slice: number): Map<string, string> {
+  const prefix = slicePrefix('0123456789abcdef', slice);
+  const records = new Map<string, string>();
+  for (const store of sim.world.nodes.get(node)?.driveStores.values() ?? []) {
+    for (const [key, value] of store.durableEntries()) if (key.startsWith(prefix)) records.set(key, Buffer.from(value).toString('hex'));
+  }
+  return records;
+}
+
+test('a restarted primary takes the records its secondary holds and its own crash lost', () => {
+  const sim = new DataClusterSim(6, { nodeCount: 3, vnsPerNode: 1, sliceCount: 64 });
+  sim.bootstrap();
+  const client = sim.client('client-1');
+  assert.deepEqual(sim.put(client, 'a', 'one'), { ok: true, version: 1 });
+  const { slice, epoch, primaryNode, secondaryNode } = sliceOfKey(sim, 'a');
+  // The primary's next local commit fails after the secondary has made the write durable.
+  const stores = [...(sim.world.nodes.get(primaryNode)?.driveStores.values() ?? [])];
+  const saved = stores.map((store) => store.faults);
+  for (const store of stores) store.faults = { ...store.faults, fsyncErrorProbability: 1, fsyncMinMs: 20, fsyncMaxMs: 20 };
+  const impatient = sim.client('client-2', { deadlineMs: 100, attemptTimeoutMs: 100, backoffBaseMs: 10, backoffMaxMs: 10 });
+  let answer: unknown;
+  impatient.put('default', 'a', new TextEncoder().encode('two'), {}, (r) => { answer = r; });
+  assert.ok(sim.world.runUntil(() => sim.nodes.get(primaryNode)?.status().lifecycle === 'failed', 1_000, 1));
+  sim.crash(primaryNode);
+  stores.forEach((store, i) => { store.faults = saved[i] ?? store.faults; });
+  sim.boot(primaryNode);
+  assert.ok(sim.world.runUntil(() => answer !== undefined, 1_000, 5));
+  assert.equal((answer as { ok: boolean }).ok, false, 'the write was never acknowledged');
+  // Same primary, same epoch: the restart went unnoticed by the controller.
+  const read = sim.get(client, 'a');
+  assert.equal(sliceOfKey(sim, 'a').epoch, epoch);
+  assert.equal(sliceOfKey(sim, 'a').primaryNode, primaryNode);
+  // The copies agree: the primary adopted the write (with its dedup record) that only the
+  // secondary had, instead of serving and overwriting an image the secondary contradicts.
+  assert.deepEqual(read, { ok: true, version: 2, value: 'two' });
+  assert.deepEqual(sliceRecords(sim, primaryNode, slice), sliceRecords(sim, secondaryNode, slice));
+});
+
+test('a late attempt of a write whose client already settled it is refused, not applied again', () => {
+  const sim = cluster(7);
+  const { slice, epoch, primaryNode } = sliceOfKey(sim, 'x');
+  sim.world.addNode('raw');
+  const runtime = sim.world.start('raw');
+  const answers = new Map<number, DataResult>();
+  runtime.transport.onReceive((envelope) => {
+    const message = envelope.message as { kind?: string; reqId: number; result: DataResult };
+    if (message.kind === DATA_RESPONSE) answers.set(message.reqId, message.result);
+  });
+  let reqId = 0;
+  const put = (value: string, seq: number, settledBelow: number): DataResult => {
+    for (;;) {
+      const id = ++reqId;
+      runtime.transport.send(primaryNode, { kind: DATA_REQUEST, reqId: id, op: { type: 'put', container: 'default', slice, epoch, key: 'x', value: new TextEncoder().encode(value), condition: {}, clientId: 'raw', seq, settledBelow } });
+      assert.ok(sim.world.runUntil(() => answers.has(id), 5_000, 5));
+      const result = answers.get(id) as DataResult;
+      if (result.ok || result.code !== 'Unavailable') return result;
+      sim.world.runFor(100); // the slice is still activating
+    }
+  };
+  assert.deepEqual(put('one', 1, 1), { ok: true, version: 1 });
+  // Write 2 says write 1 is settled: its dedup record goes.
+  assert.deepEqual(put('two', 2, 2), { ok: true, version: 2 });
+  // An attempt of write 1 that was still on its way (queued, delayed, reordered) arrives now.
+  const late = put('one', 1, 1);
+  assert.equal(late.ok, false);
+  assert.deepEqual(sim.get(sim.client('reader'), 'x'), { ok: true, version: 2, value: 'two' });
 });

@@ -6,6 +6,7 @@ import { usePathname } from 'next/navigation';
 export const NAV_ITEMS = [
   { href: '/', label: 'Overview' },
   { href: '/slices', label: 'Slice map' },
+  { href: '/drives', label: 'Drives' },
   { href: '/data', label: 'Data explorer' },
   { href: '/events', label: 'Events' },
   { href: '/control-plane', label: 'Control plane' },

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 
 test('with a 5 s auto-online timeout, a cluster taken offline comes back online by itself and the events say so', async ({ page }) => {
   await page.goto('/operations');
-  await expect(page.getByRole('heading', { name: 'Operations' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Operations', exact: true })).toBeVisible();
   const timeout = page.getByLabel('Auto-online timeout (seconds, 0 disables)');
   await timeout.fill('5');
   await page.getByRole('button', { name: 'Save settings' }).click();

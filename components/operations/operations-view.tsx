@@ -6,6 +6,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTRPC } from '../trpc';
 import { Badge } from '../badge';
+import { ScaleOutPanel } from './scale-out-panel';
 
 const ROLE_RANK = { viewer: 0, operator: 1, admin: 2 } as const;
 const buttonClass = 'rounded border border-slate-400 px-2 py-1 text-sm disabled:opacity-40 hover:bg-slate-100 dark:hover:bg-slate-900';
@@ -24,10 +25,11 @@ export function OperationsView() {
   const nodeOffline = useMutation(trpc.operations.nodeOffline.mutationOptions(options));
   const nodeOnline = useMutation(trpc.operations.nodeOnline.mutationOptions(options));
   const nodeFail = useMutation(trpc.operations.nodeFail.mutationOptions(options));
+  const decommission = useMutation(trpc.topology.decommission.mutationOptions(options));
   const role = me.data?.role ?? 'viewer';
   const canOperate = ROLE_RANK[role] >= ROLE_RANK.operator;
   const why = reason.trim() === '' ? 'operator request from the console' : reason.trim();
-  const failures = [clusterOffline, clusterOnline, nodeOffline, nodeOnline, nodeFail].filter((m) => m.isError);
+  const failures = [clusterOffline, clusterOnline, nodeOffline, nodeOnline, nodeFail, decommission].filter((m) => m.isError);
   const confirmThen = (question: string, action: () => void): void => { if (window.confirm(question)) action(); };
   const o = overview.data;
   return (
@@ -72,6 +74,11 @@ export function OperationsView() {
                       onClick={() => nodeOnline.mutate({ nodeId: node.id, reason: why })}>Bring online</button>
                     <button type="button" className={buttonClass} disabled={!canOperate || node.state !== 'up'} aria-label={`Fail ${node.id} (drill)`}
                       onClick={() => confirmThen(`Failover drill: stop ${node.id} as if it crashed?`, () => nodeFail.mutate({ nodeId: node.id }))}>Fail (drill)</button>
+                    <button type="button" className={buttonClass} disabled={!canOperate || admin === 'draining'} aria-label={`Decommission ${node.id}`}
+                      onClick={() => {
+                        // Removing a node is destructive: the operator types its name.
+                        if (window.prompt(`Decommission ${node.id}? Its slices move to the other nodes, then it leaves the cluster. Type ${node.id} to confirm.`) === node.id) decommission.mutate({ nodeId: node.id });
+                      }}>Decommission</button>
                   </td>
                 </tr>
               );
@@ -80,6 +87,7 @@ export function OperationsView() {
         </table>
       </section>
       {failures.map((m, i) => <p key={i} role="alert" className="text-sm text-red-600">{m.error.message}</p>)}
+      <ScaleOutPanel canOperate={canOperate} />
       <SettingsForm canEdit={role === 'admin'} />
     </div>
   );

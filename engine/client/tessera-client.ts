@@ -16,8 +16,8 @@ export interface ClientRuntime {
   readonly timers: Timers;
   readonly random: RandomSource;
   readonly transport: Transport;
-  /** Nodes to ask for slice maps (any node answers from its controller replica). */
-  readonly nodes: readonly string[];
+  /** Nodes to ask for slice maps (any node answers from its controller replica); a function follows a changing cluster. */
+  readonly nodes: readonly string[] | (() => readonly string[]);
 }
 
 export interface ClientOptions {
@@ -260,7 +260,8 @@ export class TesseraClient {
       return;
     }
     this.mapWaiters.set(container, [done]);
-    const node = this.runtime.nodes[this.nextMapNode++ % this.runtime.nodes.length] ?? '';
+    const nodes = typeof this.runtime.nodes === 'function' ? this.runtime.nodes() : this.runtime.nodes;
+    const node = nodes[this.nextMapNode++ % Math.max(1, nodes.length)] ?? '';
     this.stats.mapFetches++;
     this.call(node, { type: 'map', container }, (result) => {
       const all = this.mapWaiters.get(container) ?? [];

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTopology, type VnSpec } from '../topology/topology';
-import { applyCommand, roleCounts, type InitialPlacement } from './apply';
+import { applyCommand, roleCounts, type Placement } from './apply';
 import type { ControllerCommand } from './commands';
 import { EVENTS_RETAINED_MAX } from './events';
 import { DEFAULT_SETTINGS } from './settings';
@@ -9,15 +9,18 @@ import { emptyControllerState, type ControllerState } from './state';
 
 // A simple placement for testing the state machine alone: primaries round-robin, secondary the
 // next VN on another node. The real algorithm has its own property tests in engine/placement.
-const roundRobin: InitialPlacement = (vns: readonly VnSpec[], sliceCount: number) => {
-  const out: Array<{ primary: string; secondary: string }> = [];
-  for (let s = 0; s < sliceCount; s++) {
-    const primary = vns[s % vns.length]!;
-    let k = 1;
-    while (vns[(s + k) % vns.length]!.nodeId === primary.nodeId) k++;
-    out.push({ primary: primary.id, secondary: vns[(s + k) % vns.length]!.id });
-  }
-  return out;
+const roundRobin: Placement = {
+  initial: (vns: readonly VnSpec[], sliceCount: number) => {
+    const out: Array<{ primary: string; secondary: string }> = [];
+    for (let s = 0; s < sliceCount; s++) {
+      const primary = vns[s % vns.length]!;
+      let k = 1;
+      while (vns[(s + k) % vns.length]!.nodeId === primary.nodeId) k++;
+      out.push({ primary: primary.id, secondary: vns[(s + k) % vns.length]!.id });
+    }
+    return out;
+  },
+  rebalance: (_vns, map) => map,
 };
 
 const topology = buildTopology({ nodeCount: 3, vnsPerNode: 4, drivesPerNode: 4, driveCapacityBytes: 1e12 });

@@ -2,17 +2,18 @@
 // gets a result, invalid ones are rejected with a code and leave the state unchanged apart from
 // the applied index), and it never reads a clock or random source.
 
-import { allVns, type VnSpec } from '../topology/topology';
+import { allDrives, allVns } from '../topology/topology';
 import { unreachable } from '../util/assert';
-import type { CommandResult, ControllerCommand } from './commands';
+import type { CommandResult, ControllerCommand, DecommissionCommand, DriveCommand, OperationEndCommand, RebalanceCommand, ScaleOutCommand } from './commands';
 import { EVENTS_RETAINED_MAX, type ClusterEvent, type EventCode, type EventSeverity, type EventSubject } from './events';
+import { applyDecommission, applyOperationEnd, applyRebalance, applyScaleOut, type OperationApplyContext, type OperationOutcome, type Placement } from './operations-apply';
 import { validateSettings, type ClusterSettings } from './settings';
 import { failoverContainer } from './slice-failover';
 import { appliedSliceChange, checkSliceChange } from './slice-reconfigure';
-import type { ContainerRecord, ControllerState, NodeAdminState, SliceEntry } from './state';
+import { runningOperation, type ContainerRecord, type ControllerState, type NodeAdminState, type SliceEntry } from './state';
+import { stateVnHealth } from './vn-health';
 
-/** Computes a balanced initial slice map; injected so the controller does not fix the algorithm. */
-export type InitialPlacement = (vns: readonly VnSpec[], sliceCount: number) => ReadonlyArray<{ readonly primary: string; readonly secondary: string }>;
+export type { Placement } from './operations-apply';
 
 export const CONTAINERS_MAX = 256;
 
@@ -28,8 +29,9 @@ function reject(state: ControllerState, index: number, code: string, message: st
   return { state: { ...state, appliedIndex: index }, result: { ok: false, code, message } };
 }
 
-function buildContainer(placement: InitialPlacement, topology: ControllerState['topology'], name: string, sliceCount: number, seedHex: string, timeMs: number): ContainerRecord {
-  const map = placement(allVns(topology), sliceCount);
+function buildContainer(placement: Placement, state: ControllerState, name: string, sliceCount: number, seedHex: string, timeMs: number): ContainerRecord {
+  const health = stateVnHealth(state);
+  const map = placement.initial(allVns(state.topology).filter((vn) => health.eligible(vn.id)), sliceCount);
   const slices: SliceEntry[] = map.map((s) => ({ primary: s.primary, secondary: s.secondary, epoch: 1, inSync: [s.primary, s.secondary] }));
   return { name, sliceCount, seedHex, mapEpoch: 1, slices, createdAtMs: timeMs };
 }
@@ -48,7 +50,69 @@ export interface ControllerCanaries {
   readonly promoteOutOfSync?: boolean;
 }
 
-export function applyCommand(state: ControllerState, command: ControllerCommand, index: number, placement: InitialPlacement, canaries: ControllerCanaries = {}): ApplyOutcome {
+/**
+ * Fails over every container after VNs stopped serving (a node or a drive): promotions, new
+ * secondaries and dropped learners, in the same entry as the state change that caused them.
+ */
+function failoverAll(state: ControllerState, emit: (severity: EventSeverity, code: EventCode, subject: EventSubject, message: string) => void, promoteOutOfSync: boolean): Record<string, ContainerRecord> {
+  const health = stateVnHealth(state);
+  const containers: Record<string, ContainerRecord> = {};
+  for (const [name, container] of Object.entries(state.containers)) {
+    const { container: next, summary } = failoverContainer(container, health, promoteOutOfSync);
+    containers[name] = next;
+    if (summary.promoted + summary.secondariesReplaced + summary.unavailable > 0) {
+      emit(summary.unavailable > 0 ? 'critical' : 'warning', 'slice.failover', { kind: 'container', id: name },
+        `${name}: ${summary.promoted} primaries promoted, ${summary.secondariesReplaced} new secondaries to rebuild` +
+        (summary.unavailable > 0 ? `, ${summary.unavailable} slices without an available in-sync copy` : ''));
+    }
+  }
+  return containers;
+}
+
+function applyDrive(state: ControllerState, command: DriveCommand, ctx: OperationApplyContext, promoteOutOfSync: boolean): OperationOutcome {
+  if (!allDrives(state.topology).some((d) => d.id === command.driveId)) return { ok: false, code: 'NotFound', message: `driveId: no drive ${command.driveId}` };
+  const current = state.drives[command.driveId] ?? { state: 'ok' as const, generation: 0, reason: '', sinceMs: 0 };
+  if (command.type === 'drive.fail' && current.state === 'failed') return { ok: true, state };
+  // Replacing a working drive retires it first: its data goes with it.
+  const failed: ControllerState = { ...state, drives: { ...state.drives, [command.driveId]: { ...current, state: 'failed', reason: command.reason, sinceMs: command.timeMs } } };
+  if (current.state === 'ok') ctx.emit('error', 'drive.failed', { kind: 'drive', id: command.driveId }, `drive ${command.driveId} failed: ${command.reason}`);
+  const afterFailover: ControllerState = current.state === 'ok' ? { ...failed, containers: failoverAll(failed, (...args) => { ctx.emit(...args); }, promoteOutOfSync) } : failed;
+  if (command.type === 'drive.fail') return { ok: true, state: afterFailover };
+  // The new drive is empty: no slice may still count on a copy on the old one (a slice whose
+  // other copy is on a down node keeps its roles until that node returns and takes over).
+  const vnsOnDrive = new Set(allVns(state.topology).filter((vn) => vn.driveId === command.driveId).map((vn) => vn.id));
+  let counting = 0;
+  let example = '';
+  for (const container of Object.values(afterFailover.containers)) {
+    container.slices.forEach((slice, i) => {
+      if (!slice.inSync.some((vn) => vnsOnDrive.has(vn))) return;
+      counting++;
+      example ||= `${container.name}/${i}`;
+    });
+  }
+  if (counting > 0) return { ok: false, code: 'Conflict', message: `driveId: ${counting} slices still count on their copy on ${command.driveId} (e.g. ${example}); bring their other copy's node back first` };
+  const replaced: ControllerState = { ...afterFailover, drives: { ...afterFailover.drives, [command.driveId]: { state: 'ok', generation: current.generation + 1, reason: command.reason, sinceMs: command.timeMs } } };
+  ctx.emit('info', 'drive.replaced', { kind: 'drive', id: command.driveId }, `drive ${command.driveId} replaced by a new drive (generation ${current.generation + 1}): ${command.reason}`);
+  // The new drive is empty: a rebalance gives its VNs their share again, copied from many peers.
+  if (runningOperation(replaced) !== undefined) return { ok: true, state: replaced };
+  const rebalanced = applyRebalance(replaced, { type: 'rebalance.start', actor: command.actor, timeMs: command.timeMs, reason: `drive ${command.driveId} replaced` }, ctx);
+  return rebalanced.ok ? rebalanced : { ok: true, state: replaced };
+}
+
+function applyLongRunning(state: ControllerState, command: ScaleOutCommand | DecommissionCommand | RebalanceCommand | OperationEndCommand | DriveCommand, ctx: OperationApplyContext, promoteOutOfSync: boolean): OperationOutcome {
+  switch (command.type) {
+    case 'scale-out.start': return applyScaleOut(state, command, ctx);
+    case 'decommission.start': return applyDecommission(state, command, ctx);
+    case 'rebalance.start': return applyRebalance(state, command, ctx);
+    case 'drive.fail':
+    case 'drive.replace': return applyDrive(state, command, ctx, promoteOutOfSync);
+    case 'operation.cancel':
+    case 'operation.finish': return applyOperationEnd(state, command, ctx);
+    default: return unreachable(command, 'operation command');
+  }
+}
+
+export function applyCommand(state: ControllerState, command: ControllerCommand, index: number, placement: Placement, canaries: ControllerCanaries = {}): ApplyOutcome {
   const events: ClusterEvent[] = [];
   const emit = (severity: EventSeverity, code: EventCode, subject: EventSubject, message: string): void => {
     events.push({ index, seq: events.length, timeMs: command.timeMs, severity, code, subject, message, actor: command.actor });
@@ -74,7 +138,7 @@ export function applyCommand(state: ControllerState, command: ControllerCommand,
       for (const c of command.containers) {
         const problem = checkContainer({ ...next, containers }, c.name, c.sliceCount, c.seedHex);
         if (problem !== null) return reject(state, index, 'InvalidContainer', problem);
-        containers[c.name] = buildContainer(placement, command.topology, c.name, c.sliceCount, c.seedHex, command.timeMs);
+        containers[c.name] = buildContainer(placement, next, c.name, c.sliceCount, c.seedHex, command.timeMs);
         emit('info', 'container.created', { kind: 'container', id: c.name }, `container ${c.name} created with ${c.sliceCount} slices`);
       }
       next = { ...next, containers };
@@ -83,7 +147,7 @@ export function applyCommand(state: ControllerState, command: ControllerCommand,
     case 'container.create': {
       const problem = checkContainer(state, command.name, command.sliceCount, command.seedHex);
       if (problem !== null) return reject(state, index, problem.includes('already exists') ? 'AlreadyExists' : 'InvalidContainer', problem);
-      const container = buildContainer(placement, state.topology, command.name, command.sliceCount, command.seedHex, command.timeMs);
+      const container = buildContainer(placement, state, command.name, command.sliceCount, command.seedHex, command.timeMs);
       emit('info', 'container.created', { kind: 'container', id: command.name }, `container ${command.name} created with ${command.sliceCount} slices`);
       return withEvents({ ...state, containers: { ...state.containers, [command.name]: container } });
     }
@@ -111,31 +175,31 @@ export function applyCommand(state: ControllerState, command: ControllerCommand,
       const target = NODE_TARGET[command.type];
       if (command.type === 'node.online' && current !== 'offline') return reject(state, index, 'Conflict', `nodeId: node ${command.nodeId} is ${current}, not offline`);
       if (current === target) return withEvents(state);
+      if (current === 'draining' && (command.type === 'node.up' || command.type === 'node.online')) return withEvents(state);
+      // A draining node that falls silent is down; heard again it drains on (node.up restores draining).
+      const drainingBack = current === 'down' && command.type === 'node.up' && runningOperation(state)?.kind === 'decommission' && runningOperation(state)?.nodes.includes(command.nodeId) === true;
       // An operator's offline outranks the failure detector: silence or heartbeats do not move
       // an offline node; only node.online brings it back (as up).
       if (current === 'offline' && (command.type === 'node.down' || command.type === 'node.up')) return withEvents(state);
       emit(target === 'up' ? 'info' : target === 'offline' ? 'warning' : 'error', command.type, { kind: 'node', id: command.nodeId }, `node ${command.nodeId} ${target === 'offline' ? 'taken offline' : target}: ${command.reason}`);
-      const nodeStates: Record<string, NodeAdminState> = { ...state.nodeStates, [command.nodeId]: target };
+      const nodeStates: Record<string, NodeAdminState> = { ...state.nodeStates, [command.nodeId]: drainingBack ? 'draining' : target };
       // Failover (and re-protection of slices left without a secondary) in the same entry.
-      const containers: Record<string, ContainerRecord> = {};
-      for (const [name, container] of Object.entries(state.containers)) {
-        const { container: next, summary } = failoverContainer(container, state.topology, nodeStates, canaries.promoteOutOfSync === true);
-        containers[name] = next;
-        if (summary.promoted + summary.secondariesReplaced + summary.unavailable > 0) {
-          emit(summary.unavailable > 0 ? 'critical' : 'warning', 'slice.failover', { kind: 'container', id: name },
-            `${name}: ${summary.promoted} primaries promoted, ${summary.secondariesReplaced} new secondaries to rebuild` +
-            (summary.unavailable > 0 ? `, ${summary.unavailable} slices without an available in-sync copy` : ''));
-        }
-      }
-      return withEvents({ ...state, nodeStates, containers });
+      const changed: ControllerState = { ...state, nodeStates };
+      return withEvents({ ...changed, containers: failoverAll(changed, emit, canaries.promoteOutOfSync === true) });
     }
     case 'slices.reconfigure': {
+      const health = stateVnHealth(state);
+      const placementProblem = (change: typeof command.changes[number]): string | null => {
+        if (change.secondary !== '' && health.nodeOf(change.primary) === health.nodeOf(change.secondary)) return `secondary: ${change.secondary} is on the primary's node`;
+        if (change.learner !== undefined && !health.eligible(change.learner)) return `learner: ${change.learner} cannot take a role now`;
+        return null;
+      };
       const containers: Record<string, ContainerRecord> = { ...state.containers };
       const problems: string[] = [];
       const applied = new Map<string, number>();
       for (const change of command.changes) {
         const container = containers[change.container];
-        const problem = checkSliceChange(container, change);
+        const problem = checkSliceChange(container, change) ?? placementProblem(change);
         if (problem !== null || container === undefined) {
           problems.push(problem ?? 'container: missing');
           continue;
@@ -149,10 +213,24 @@ export function applyCommand(state: ControllerState, command: ControllerCommand,
       }
       if (problems.length > 0 && applied.size === 0) return reject(state, index, 'Conflict', problems.join('; '));
       for (const [reason, count] of applied) {
+        // Migration steps are many and routine: the operation's own events tell that story.
+        if (reason.startsWith('migration')) continue;
         emit('info', 'slice.reconfigured', { kind: 'slice', id: command.changes.find((c) => c.reason === reason)?.container ?? '' }, `${count} slice${count === 1 ? '' : 's'} reconfigured: ${reason}`);
       }
       const outcome = withEvents({ ...state, containers });
       return problems.length === 0 ? outcome : { ...outcome, result: { ok: false, code: 'PartlyApplied', message: problems.join('; ') } };
+    }
+    case 'scale-out.start':
+    case 'decommission.start':
+    case 'rebalance.start':
+    case 'operation.cancel':
+    case 'operation.finish':
+    case 'drive.fail':
+    case 'drive.replace': {
+      const ctx: OperationApplyContext = { index, placement, emit };
+      const outcome = applyLongRunning(state, command, ctx, canaries.promoteOutOfSync === true);
+      if (!outcome.ok) return reject(state, index, outcome.code, outcome.message);
+      return withEvents(outcome.state);
     }
     case 'cluster.offline': {
       if (state.availability === 'offline') return withEvents(state);

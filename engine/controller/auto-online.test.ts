@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTopology } from '../topology/topology';
-import { applyCommand } from './apply';
+import { applyCommand, type Placement } from './apply';
+
+const NO_PLACEMENT: Placement = { initial: () => [], rebalance: (_vns, map) => map };
 import { autoOnlineDecision, sliceAvailabilityProblem } from './auto-online';
 import { DEFAULT_SETTINGS } from './settings';
 import { emptyControllerState, type ControllerState } from './state';
@@ -29,7 +31,7 @@ test('an attempt fails, naming the slices without an available copy, and leaves 
   assert.ok(decision !== null);
   assert.equal(decision.type, 'cluster.auto-online.failed');
   assert.match(decision.reason, /1 slice has no available copy \(e\.g\. c\/1\)/);
-  const after = applyCommand(offline, decision, 10, () => []).state;
+  const after = applyCommand(offline, decision, 10, NO_PLACEMENT).state;
   assert.equal(after.availability, 'offline');
   assert.equal(after.events[after.events.length - 1]?.code, 'cluster.auto-online.failed');
 });
@@ -40,7 +42,7 @@ test('an attempt succeeds when every slice has a copy on an up node, and degrade
   const decision = autoOnlineDecision(recovered, 5_000, 5_000, 0);
   assert.ok(decision !== null);
   assert.equal(decision.type, 'cluster.online');
-  const after = applyCommand(recovered, decision, 11, () => []).state;
+  const after = applyCommand(recovered, decision, 11, NO_PLACEMENT).state;
   assert.equal(after.availability, 'online');
   // Slice 1 still has one in-sync copy: the cluster is online and still degraded.
   assert.equal(after.containers['c']?.slices[1]?.inSync.length, 1);

@@ -6,17 +6,17 @@
 
 import type { AutoOnlineFailedCommand, ClusterAvailabilityCommand } from './commands';
 import type { ControllerState } from './state';
+import { stateVnHealth } from './vn-health';
 
 /** Why the cluster cannot serve every slice, or null when it can. */
 export function sliceAvailabilityProblem(state: ControllerState): string | null {
-  const vnNode = new Map<string, string>();
-  for (const node of state.topology.nodes) for (const vn of node.vns) vnNode.set(vn.id, node.id);
+  const health = stateVnHealth(state);
   let missing = 0;
   let example: string | null = null;
   for (const container of Object.values(state.containers)) {
     for (let index = 0; index < container.slices.length; index++) {
       const slice = container.slices[index];
-      const available = slice?.inSync.some((vn) => state.nodeStates[vnNode.get(vn) ?? ''] === 'up') === true;
+      const available = slice?.inSync.some((vn) => health.serving(vn)) === true;
       if (!available) {
         missing++;
         example ??= `${container.name}/${index}`;

@@ -1,7 +1,7 @@
 // Commands of the controller state machine. Every field an apply needs is inside the command
 // (times, random seeds), chosen by the proposer, so applying is deterministic on every node.
 
-import type { ClusterTopology } from '../topology/topology';
+import type { ClusterTopology, NodeSpec } from '../topology/topology';
 import type { ClusterSettings } from './settings';
 
 interface CommandBase {
@@ -64,6 +64,8 @@ export interface SliceChange {
   /** '' when the slice has no secondary (no other node is up). */
   readonly secondary: string;
   readonly inSync: readonly string[];
+  /** The migration target after the change; absent: none (a change without it clears it). */
+  readonly learner?: string;
   readonly reason: string;
 }
 
@@ -73,7 +75,44 @@ export interface ReconfigureSlicesCommand extends CommandBase {
   readonly changes: readonly SliceChange[];
 }
 
+/** Adds whole nodes and starts migrating slices onto them (DESIGN.md §3, §5). */
+export interface ScaleOutCommand extends CommandBase {
+  readonly type: 'scale-out.start';
+  readonly nodes: readonly NodeSpec[];
+}
+
+/** Drains a node: its slices move away, then it leaves the cluster. */
+export interface DecommissionCommand extends CommandBase {
+  readonly type: 'decommission.start';
+  readonly nodeId: string;
+}
+
+/** Moves slices back to a balanced map (after a drive replacement or failovers). */
+export interface RebalanceCommand extends CommandBase {
+  readonly type: 'rebalance.start';
+  readonly reason: string;
+}
+
+export interface OperationEndCommand extends CommandBase {
+  /** cancel: stop where it is, the map consistent; finish: every slice reached its target. */
+  readonly type: 'operation.cancel' | 'operation.finish';
+  readonly operationId: string;
+  readonly reason: string;
+}
+
+export interface DriveCommand extends CommandBase {
+  /** fail: the drive's VNs stop serving (failover); replace: a new empty drive is in service. */
+  readonly type: 'drive.fail' | 'drive.replace';
+  readonly driveId: string;
+  readonly reason: string;
+}
+
 export type ControllerCommand =
+  | ScaleOutCommand
+  | DecommissionCommand
+  | RebalanceCommand
+  | OperationEndCommand
+  | DriveCommand
   | ReconfigureSlicesCommand
   | BootstrapCommand
   | CreateContainerCommand

@@ -5,11 +5,11 @@
 
 import type { Envelope, NodeRuntime, TimerId } from '../runtime/runtime';
 import { assert } from '../util/assert';
-import { applyCommand, type ControllerCanaries, type InitialPlacement } from './apply';
+import { applyCommand, type ControllerCanaries, type Placement } from './apply';
 import type { CommandResult, ControllerCommand } from './commands';
 import type { RaftPort, RaftReadyBatch } from './raft-port';
 import { DEFAULT_SETTINGS } from './settings';
-import { emptyControllerState, type ControllerState } from './state';
+import { emptyControllerState, normalizeState, type ControllerState } from './state';
 
 export const RAFT_MESSAGE_KIND = 'raft';
 /** Proposals waiting for their entry to apply; more are refused with Busy. */
@@ -48,7 +48,7 @@ export class ControllerHost {
   constructor(
     private readonly runtime: NodeRuntime,
     private readonly raft: RaftPort,
-    private readonly placement: InitialPlacement,
+    private readonly placement: Placement,
     private readonly tickMs: number,
     initialState?: ControllerState,
     private readonly canaries: ControllerCanaries = {},
@@ -87,6 +87,20 @@ export class ControllerHost {
   /** A stopped replica (its disk failed) is no leader, whatever its frozen Raft state says. */
   isLeader(): boolean {
     return !this.stopped && this.raft.status().role === 'leader';
+  }
+
+  /** Raft membership: one voter added or removed (the leader only). Returns why not, or null. */
+  proposeConfChange(change: { readonly type: 'add-voter' | 'remove-voter'; readonly nodeId: string }): string | null {
+    return this.raft.proposeConfChange(change);
+  }
+
+  transferLeadership(to: string): string | null {
+    return this.raft.transferLeadership(to);
+  }
+
+  /** Every data node follows the log; those that do not vote are Raft learners. */
+  followTopology(nodeIds: readonly string[]): void {
+    this.raft.setLearners(nodeIds);
   }
 
   onApplied(listener: (state: ControllerState) => void): void {
@@ -152,7 +166,7 @@ export class ControllerHost {
   private afterPersist(batch: RaftReadyBatch): void {
     for (const { to, message } of batch.messages) this.runtime.transport.send(to, { kind: RAFT_MESSAGE_KIND, payload: message });
     if (batch.snapshot !== null) {
-      this.current = JSON.parse(decoder.decode(batch.snapshot.data)) as ControllerState;
+      this.current = normalizeState(JSON.parse(decoder.decode(batch.snapshot.data)) as ControllerState);
       this.appliedSinceSnapshot = 0;
     }
     let applied = false;

@@ -18,10 +18,19 @@ export type EventCode =
   | 'settings.changed'
   | 'slice.failover'
   | 'slice.reconfigured'
+  | 'node.added'
+  | 'node.draining'
+  | 'node.removed'
+  | 'operation.started'
+  | 'operation.progress'
+  | 'operation.finished'
+  | 'operation.cancelled'
+  | 'drive.failed'
+  | 'drive.replaced'
   | 'command.rejected';
 
 export interface EventSubject {
-  readonly kind: 'cluster' | 'node' | 'vn' | 'drive' | 'container' | 'slice' | 'settings';
+  readonly kind: 'cluster' | 'node' | 'vn' | 'drive' | 'container' | 'slice' | 'settings' | 'operation';
   readonly id: string;
 }
 

@@ -43,6 +43,8 @@ export interface RaftPort {
   advance(): void;
   /** Proposes adding or removing one voter; returns why it was refused, or null. */
   proposeConfChange(change: { readonly type: 'add-voter' | 'remove-voter'; readonly nodeId: string }): string | null;
+  /** Replaces the learners: nodes that receive the log without voting (not replicated config). */
+  setLearners(learners: readonly string[]): void;
   /** Hands leadership to another voter; returns why it was refused, or null. */
   transferLeadership(to: string): string | null;
   /** Records a snapshot of the applied state at `index` and compacts the log before it. */

@@ -8,8 +8,8 @@
 // Each touched slice gets a new secondary on another up node (least-loaded first) that is NOT
 // in the in-sync set yet: its primary rebuilds it and then asks the controller to add it.
 
-import type { ClusterTopology } from '../topology/topology';
-import type { ContainerRecord, NodeAdminState, SliceEntry } from './state';
+import type { ContainerRecord, SliceEntry } from './state';
+import type { VnHealth } from './vn-health';
 
 export interface FailoverSummary {
   readonly promoted: number;
@@ -17,24 +17,18 @@ export interface FailoverSummary {
   readonly unavailable: number;
 }
 
-function vnNodeIndex(topology: ClusterTopology): Map<string, string> {
-  const index = new Map<string, string>();
-  for (const node of topology.nodes) for (const vn of node.vns) index.set(vn.id, node.id);
-  return index;
-}
-
-/** Chooses a secondary for `primary`: an up VN on another node with the fewest secondaries. */
+/** Chooses a secondary for `primary`: an eligible VN on another node with the fewest secondaries. */
 export function chooseSecondary(
   primary: string,
-  upVns: readonly string[],
-  vnNode: ReadonlyMap<string, string>,
+  eligibleVns: readonly string[],
+  health: VnHealth,
   secondaryCounts: Map<string, number>,
 ): string {
-  const primaryNode = vnNode.get(primary);
+  const primaryNode = health.nodeOf(primary);
   let best = '';
   let bestCount = Number.POSITIVE_INFINITY;
-  for (const vn of upVns) {
-    if (vnNode.get(vn) === primaryNode) continue;
+  for (const vn of eligibleVns) {
+    if (health.nodeOf(vn) === primaryNode) continue;
     const count = secondaryCounts.get(vn) ?? 0;
     if (count < bestCount) {
       best = vn;
@@ -47,14 +41,12 @@ export function chooseSecondary(
 
 export function failoverContainer(
   container: ContainerRecord,
-  topology: ClusterTopology,
-  nodeStates: Readonly<Record<string, NodeAdminState>>,
+  health: VnHealth,
   /** Canary (test only): promote the secondary even when it is not in the in-sync set. */
   promoteOutOfSync = false,
 ): { readonly container: ContainerRecord; readonly summary: FailoverSummary } {
-  const vnNode = vnNodeIndex(topology);
-  const isUp = (vn: string): boolean => vn !== '' && nodeStates[vnNode.get(vn) ?? ''] === 'up';
-  const upVns = [...vnNode.keys()].filter(isUp).sort();
+  const isUp = (vn: string): boolean => health.serving(vn);
+  const eligibleVns = health.vns.filter((vn) => health.eligible(vn)).sort();
   const secondaryCounts = new Map<string, number>();
   for (const s of container.slices) if (isUp(s.secondary)) secondaryCounts.set(s.secondary, (secondaryCounts.get(s.secondary) ?? 0) + 1);
   let promoted = 0;
@@ -63,10 +55,14 @@ export function failoverContainer(
   const slices = container.slices.map((slice): SliceEntry => {
     const primaryUp = isUp(slice.primary);
     const secondaryUp = isUp(slice.secondary);
-    if (primaryUp && secondaryUp) return slice;
+    if (primaryUp && secondaryUp) {
+      if (slice.learner === undefined || isUp(slice.learner)) return slice;
+      // A migration target that went away: drop it; the operation assigns another later.
+      return { primary: slice.primary, secondary: slice.secondary, epoch: slice.epoch + 1, inSync: slice.inSync.filter((vn) => vn !== slice.learner) };
+    }
     if (primaryUp && slice.secondary === '') {
       // A slice left without a secondary (no node was free) gets one as soon as a node is up.
-      const secondary = chooseSecondary(slice.primary, upVns, vnNode, secondaryCounts);
+      const secondary = chooseSecondary(slice.primary, eligibleVns, health, secondaryCounts);
       if (secondary === '') return slice;
       secondariesReplaced++;
       return { primary: slice.primary, secondary, epoch: slice.epoch + 1, inSync: [slice.primary] };
@@ -80,7 +76,8 @@ export function failoverContainer(
       primary = slice.secondary;
       promoted++;
     }
-    const secondary = chooseSecondary(primary, upVns, vnNode, secondaryCounts);
+    // A migration in flight on this slice is abandoned (its learner is dropped with the rest).
+    const secondary = chooseSecondary(primary, eligibleVns, health, secondaryCounts);
     if (secondary !== '') secondariesReplaced++;
     return { primary, secondary, epoch: slice.epoch + 1, inSync: [primary] };
   });

@@ -14,6 +14,53 @@ export interface SliceEntry {
   readonly epoch: number;
   /** VNs holding a complete, current copy. */
   readonly inSync: readonly string[];
+  /**
+   * A third copy being built for a planned role change (scale-out, decommission, rebalance):
+   * the primary copies the slice to it while writes keep flowing, adds it to the in-sync set
+   * when the copy is complete, and then the controller switches roles. Absent when none.
+   */
+  readonly learner?: string;
+}
+
+/** A drive as the controller sees it: in service, or failed (its VNs hold no roles) until replaced. */
+export type DriveAdminState = 'ok' | 'failed';
+
+export interface DriveRecord {
+  readonly state: DriveAdminState;
+  /** Bumped each time the drive is replaced by a new, empty one. */
+  readonly generation: number;
+  readonly reason: string;
+  /** Wall time of the last change, for the console. */
+  readonly sinceMs: number;
+}
+
+export type OperationKind = 'scale-out' | 'decommission' | 'rebalance';
+export type OperationState = 'running' | 'done' | 'cancelled';
+
+/** Target roles of one slice: [primary VN, secondary VN]. */
+export type TargetRoles = readonly [string, string];
+
+/**
+ * A long-running change of the slice maps: the target map is computed once, by placement, when
+ * the operation starts; the controller leader then moves slices towards it a few at a time.
+ */
+export interface ClusterOperation {
+  readonly id: string;
+  readonly kind: OperationKind;
+  readonly state: OperationState;
+  readonly actor: string;
+  readonly startedAtMs: number;
+  readonly finishedAtMs: number | null;
+  /** Nodes added (scale-out) or drained (decommission); empty for a rebalance. */
+  readonly nodes: readonly string[];
+  /** Per container, the target roles of every slice. */
+  readonly targets: Readonly<Record<string, readonly TargetRoles[]>>;
+  /** Role moves the plan needs (a slice whose primary and secondary both move counts 2). */
+  readonly plannedMoves: number;
+  /** The least moves any balanced map needs (the new VNs' fair share), for the moves ratio. */
+  readonly idealMoves: number;
+  /** Why it ended, for cancelled ones. */
+  readonly message: string;
 }
 
 export interface ContainerRecord {
@@ -38,6 +85,10 @@ export interface ControllerState {
   /** Raft index at which the cluster went offline (null when online). */
   readonly offlineSinceIndex: number | null;
   readonly events: readonly ClusterEvent[];
+  /** Drives by id; a drive absent here is ok at generation 0. */
+  readonly drives: Readonly<Record<string, DriveRecord>>;
+  /** The running operation (at most one) and the most recent finished ones, oldest first. */
+  readonly operations: readonly ClusterOperation[];
   /** Raft index of the last applied command. */
   readonly appliedIndex: number;
 }
@@ -45,6 +96,26 @@ export interface ControllerState {
 export function emptyControllerState(settings: ClusterSettings): ControllerState {
   return {
     clusterId: null, name: '', topology: { nodes: [] }, nodeStates: {}, containers: {}, settings,
-    availability: 'online', offlineReason: null, offlineSinceIndex: null, events: [], appliedIndex: 0,
+    availability: 'online', offlineReason: null, offlineSinceIndex: null, events: [], drives: {}, operations: [], appliedIndex: 0,
   };
+}
+
+/** Finished operations kept in the state (older ones live on in the events log). */
+export const OPERATIONS_RETAINED_MAX = 20;
+
+/**
+ * Fills fields added after a snapshot was written, so a state restored from an older snapshot
+ * has the current shape.
+ */
+export function normalizeState(state: ControllerState): ControllerState {
+  const partial: Partial<ControllerState> = state;
+  return { ...state, drives: partial.drives ?? {}, operations: partial.operations ?? [] };
+}
+
+export function runningOperation(state: ControllerState): ClusterOperation | undefined {
+  return state.operations.find((op) => op.state === 'running');
+}
+
+export function driveState(state: ControllerState, driveId: string): DriveAdminState {
+  return state.drives[driveId]?.state ?? 'ok';
 }

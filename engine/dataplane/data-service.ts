@@ -16,6 +16,7 @@ import {
 import { mergeItemWrites, PrimarySlice, scanSliceChunk, settledDedupDeletes } from './primary-slice';
 import { NO_CANARIES, type DataPlaneCanaries, type ReplicaContext } from './replica-context';
 import { leaseMsFor, promotionWaitMsFor, ReadLease } from './read-lease';
+import { SliceJanitor } from './slice-janitor';
 import { DEDUP_KEY_PREFIX, objectKey, prefixEnd, slicePrefix } from './store-keys';
 
 /** How often primaries with work in flight resend, rebuild and check their secondaries. */
@@ -32,6 +33,8 @@ export const SCRUB_INTERVAL_MS = 600_000;
 export const SCRUB_FIRST_DELAY_MS = 2_000;
 /** Keys one list request may return. */
 export const LIST_LIMIT_MAX = 1_000;
+/** A failed drive is reported to the controller again this often until the failure is committed. */
+export const DRIVE_FAILURE_REPORT_MS = 1_000;
 
 export interface DataServiceDeps {
   readonly topology: ClusterTopology;
@@ -59,6 +62,14 @@ export class DataService {
   private readonly forwarded = new Map<number, { readonly done: (result: CommandResult) => void; readonly timer: TimerId }>();
   private readonly vnNode = new Map<string, string>();
   private readonly vnDrive = new Map<string, string>();
+  private followedTopology: ClusterTopology | undefined;
+  /** This node's drives that stopped working, seen here before (or without) the controller. */
+  private readonly failedDrives = new Set<string>();
+  private driveReportAtMs = new Map<string, number>();
+  /** Per container seed: the `vn/slice` roles this node's VNs hold, and the map epoch they are from. */
+  private readonly localRoles = new Map<string, { readonly mapEpoch: number; readonly roles: ReadonlySet<string> }>();
+  private swept = false;
+  readonly janitor: SliceJanitor;
   private readonly lease = new ReadLease();
   private readonly context: ReplicaContext;
   private batch: { changes: SliceChange[]; callbacks: Array<(result: CommandResult) => void> } | undefined;
@@ -73,12 +84,16 @@ export class DataService {
   private stopped = false;
 
   constructor(private readonly runtime: NodeRuntime, private readonly deps: DataServiceDeps) {
-    for (const node of deps.topology.nodes) {
-      for (const vn of node.vns) {
-        this.vnNode.set(vn.id, node.id);
-        if (node.id === runtime.nodeId) this.vnDrive.set(vn.id, vn.driveId);
-      }
-    }
+    this.followTopology(deps.topology);
+    this.janitor = new SliceJanitor({
+      storeOfVn: (vn) => this.storeOfVn(vn),
+      storeOfDrive: (driveId) => deps.drives.get(driveId),
+      usable: (vn) => this.usable(vn),
+      driveUsable: (driveId) => this.driveUsable(driveId),
+      holdsRole: (vn, seedHex, slice) => this.localRoles.get(seedHex)?.roles.has(`${vn}/${slice}`) === true,
+      seedInUse: (seedHex) => Object.values(deps.state()?.containers ?? {}).some((c) => c.seedHex === seedHex),
+      onCommitFailed: (reason) => this.commitFailed(reason),
+    });
     const settings = (): ControllerState['settings'] | undefined => deps.state()?.settings;
     this.context = {
       nodeId: runtime.nodeId,
@@ -98,7 +113,7 @@ export class DataService {
       takeCopyBudget: (bytes) => this.takeCopyBudget(bytes, settings()?.rebuildThrottleMBps ?? 0),
       promotionWaitMs: () => promotionWaitMsFor(settings()?.failureDetectionTimeoutMs ?? 1000),
       propose: (command, done) => this.proposeBatched(command, done),
-      fatal: (reason) => deps.fatal(reason),
+      fatal: (reason) => this.commitFailed(reason),
       canaries: deps.canaries ?? NO_CANARIES,
     };
   }
@@ -153,6 +168,67 @@ export class DataService {
     return this.lease.remainingMs(this.runtime.clock.nowMs());
   }
 
+  private followTopology(topology: ClusterTopology): void {
+    if (topology === this.followedTopology) return;
+    this.followedTopology = topology;
+    this.vnNode.clear();
+    this.vnDrive.clear();
+    for (const node of topology.nodes) {
+      for (const vn of node.vns) {
+        this.vnNode.set(vn.id, node.id);
+        if (node.id === this.runtime.nodeId) this.vnDrive.set(vn.id, vn.driveId);
+      }
+    }
+  }
+
+  /** A drive of this node is in service: not seen failing here, not failed in the committed state. */
+  private driveUsable(driveId: string): boolean {
+    return !this.failedDrives.has(driveId) && this.deps.state()?.drives[driveId]?.state !== 'failed';
+  }
+
+  /** The VN is on this node and its drive is in service. */
+  private usable(vn: string): boolean {
+    const driveId = this.vnDrive.get(vn);
+    return driveId !== undefined && this.driveUsable(driveId);
+  }
+
+  /** A commit failed on a drive: a drive that reports itself failed is handled as such, anything else stops the node. */
+  private commitFailed(reason: string): void {
+    this.checkDrives();
+    if ([...this.deps.drives.values()].some((store) => store.failed?.() === true)) return;
+    this.deps.fatal(reason);
+  }
+
+  /**
+   * A drive that stopped working takes its VNs out of service here at once (their primaries
+   * stop, replication to them is refused) and is reported to the controller, which fails its
+   * slices over. A replaced drive comes back once the controller committed the replacement.
+   */
+  private checkDrives(): void {
+    const state = this.deps.state();
+    const nowMs = this.runtime.clock.nowMs();
+    for (const [driveId, store] of this.deps.drives) {
+      const broken = store.failed?.() === true;
+      if (!broken) {
+        if (this.failedDrives.has(driveId) && state?.drives[driveId]?.state !== 'failed') this.failedDrives.delete(driveId);
+        continue;
+      }
+      if (!this.failedDrives.has(driveId)) {
+        this.failedDrives.add(driveId);
+        this.runtime.log.error(`drive ${driveId} failed: its VNs stop serving`);
+        for (const [key, primary] of this.primaries) {
+          if (this.vnDrive.get(primary.vn) !== driveId) continue;
+          primary.retire();
+          this.primaries.delete(key);
+        }
+      }
+      if (state?.clusterId == null || state.drives[driveId]?.state === 'failed') continue;
+      if (nowMs - (this.driveReportAtMs.get(driveId) ?? Number.NEGATIVE_INFINITY) < DRIVE_FAILURE_REPORT_MS) continue;
+      this.driveReportAtMs.set(driveId, nowMs);
+      this.propose({ type: 'drive.fail', actor: 'system', timeMs: this.runtime.wallClock.epochMs(), driveId, reason: `I/O failed on ${this.runtime.nodeId}` }, () => undefined);
+    }
+  }
+
   private storeOfVn(vn: string): DurableStore | undefined {
     const driveId = this.vnDrive.get(vn);
     return driveId === undefined ? undefined : this.deps.drives.get(driveId);
@@ -173,10 +249,12 @@ export class DataService {
   followMaps(state: ControllerState): void {
     if (this.stopped) return;
     this.followedIndex = state.appliedIndex;
+    if (state.clusterId !== null) this.followTopology(state.topology);
+    this.followRoles(state);
     const seen = new Set<string>();
     for (const container of Object.values(state.containers)) {
       container.slices.forEach((entry, slice) => {
-        if (!this.vnDrive.has(entry.primary)) return;
+        if (!this.usable(entry.primary)) return;
         const key = `${container.seedHex}/${slice}`;
         seen.add(key);
         const existing = this.primaries.get(key);
@@ -195,10 +273,63 @@ export class DataService {
     }
   }
 
+  /**
+   * Keeps, per container, the roles this node's VNs hold; a role lost (moved away, failed over)
+   * hands the VN's copy to the janitor, and so does a deleted container's seed. The first
+   * bootstrapped state also sweeps every drive for leftovers of earlier runs.
+   */
+  private followRoles(state: ControllerState): void {
+    if (state.clusterId === null) return;
+    const seeds = new Set<string>();
+    for (const container of Object.values(state.containers)) {
+      seeds.add(container.seedHex);
+      const known = this.localRoles.get(container.seedHex);
+      if (known !== undefined && known.mapEpoch === container.mapEpoch) continue;
+      const roles = new Set<string>();
+      container.slices.forEach((entry, slice) => {
+        for (const vn of [entry.primary, entry.secondary, entry.learner ?? '']) if (this.vnDrive.has(vn)) roles.add(`${vn}/${slice}`);
+      });
+      this.localRoles.set(container.seedHex, { mapEpoch: container.mapEpoch, roles });
+      for (const role of known?.roles ?? []) {
+        if (roles.has(role)) continue;
+        const cut = role.lastIndexOf('/');
+        this.janitor.enqueue({ kind: 'slice', vn: role.slice(0, cut), seedHex: container.seedHex, slice: Number(role.slice(cut + 1)) });
+      }
+    }
+    for (const seedHex of [...this.localRoles.keys()]) {
+      if (seeds.has(seedHex)) continue;
+      this.localRoles.delete(seedHex);
+      for (const driveId of this.deps.drives.keys()) this.janitor.enqueue({ kind: 'seed', driveId, seedHex });
+    }
+    if (!this.swept) {
+      this.swept = true;
+      this.sweepLeftovers(state);
+    }
+  }
+
+  /** Copies of slices this node holds no role in, and seeds of deleted containers, left by earlier runs. */
+  private sweepLeftovers(state: ControllerState): void {
+    for (const driveId of this.deps.drives.keys()) this.janitor.sweepSeeds(driveId);
+    for (const container of Object.values(state.containers)) {
+      const roles = this.localRoles.get(container.seedHex)?.roles;
+      for (const vn of this.vnDrive.keys()) {
+        const store = this.storeOfVn(vn);
+        if (store === undefined || !this.usable(vn)) continue;
+        for (let slice = 0; slice < container.sliceCount; slice++) {
+          if (roles?.has(`${vn}/${slice}`) === true) continue;
+          const prefix = slicePrefix(container.seedHex, slice);
+          if (store.scan({ startKey: prefix, endKey: prefixEnd(prefix), limit: 1 }).length > 0) this.janitor.enqueue({ kind: 'slice', vn, seedHex: container.seedHex, slice });
+        }
+      }
+    }
+  }
+
   private tick(): void {
+    this.checkDrives();
     // Also catches maps installed from a controller snapshot, which raise no applied event.
     const state = this.deps.state();
     if (state !== undefined && state.appliedIndex !== this.followedIndex) this.followMaps(state);
+    if (this.janitor.pending() > 0) this.janitor.step();
     for (const primary of this.primaries.values()) if (primary.busy()) primary.tick();
     const nowMs = this.runtime.clock.nowMs();
     if (this.acks.size > 0) {
@@ -351,11 +482,11 @@ export class DataService {
     const container = this.deps.state()?.containers[message.container];
     const entry = container?.slices[message.slice];
     const store = this.storeOfVn(message.toVn);
-    if (container === undefined || entry === undefined || store === undefined) return 'NoSlice';
+    if (container === undefined || entry === undefined || store === undefined || !this.usable(message.toVn)) return 'NoSlice';
     if (!this.context.canaries.skipEpochCheck) {
       if (message.epoch > entry.epoch) return 'Behind';
       if (message.epoch < entry.epoch) return 'StaleEpoch';
-      if (entry.primary !== message.fromVn || entry.secondary !== message.toVn) return 'NotSecondary';
+      if (entry.primary !== message.fromVn || (entry.secondary !== message.toVn && entry.learner !== message.toVn)) return 'NotSecondary';
     }
     return { entry, seedHex: container.seedHex, store };
   }
@@ -385,7 +516,7 @@ export class DataService {
     // callback also proves that an earlier copy of the same records is durable.
     store.commit(writes, (result) => {
       if (!result.ok) {
-        this.deps.fatal(`replica write failed: ${result.error}`);
+        this.commitFailed(`replica write failed: ${result.error}`);
         return;
       }
       this.ack(from, message.id, true, 'ok');
@@ -397,11 +528,11 @@ export class DataService {
     const container = this.deps.state()?.containers[message.container];
     const entry = container?.slices[message.slice];
     const store = this.storeOfVn(message.toVn);
-    if (container === undefined || entry === undefined || store === undefined) {
+    if (container === undefined || entry === undefined || store === undefined || !this.usable(message.toVn)) {
       this.ack(from, message.id, false, 'NoSlice');
       return;
     }
-    const pair = [entry.primary, entry.secondary];
+    const pair = [entry.primary, entry.secondary, entry.learner ?? ''];
     if (message.epoch !== entry.epoch || !pair.includes(message.fromVn) || !pair.includes(message.toVn) || !entry.inSync.includes(message.toVn)) {
       this.ack(from, message.id, false, message.epoch > entry.epoch ? 'Behind' : 'StaleEpoch');
       return;
@@ -439,7 +570,7 @@ export class DataService {
     if (state === undefined || this.stopped) return;
     for (const container of Object.values(state.containers)) {
       container.slices.forEach((entry, slice) => {
-        const local = [entry.primary, entry.secondary].find((vn) => this.vnDrive.has(vn) && entry.inSync.includes(vn));
+        const local = [entry.primary, entry.secondary, entry.learner ?? ''].find((vn) => this.usable(vn) && entry.inSync.includes(vn));
         const store = local === undefined ? undefined : this.storeOfVn(local);
         if (local === undefined || store === undefined) return;
         const corrupt = corruptKeysOfSlice(store, container.seedHex, slice);
@@ -468,7 +599,7 @@ export class DataService {
           };
           // Only records still corrupt: replication may have brought a newer one meanwhile.
           const writes: StoreWrite[] = corrupt.filter((key) => !alsoCorrupt.has(key) && stillCorrupt(key)).map((key) => ({ key: objectKey(container.seedHex, slice, key), value: found.get(key) ?? null }));
-          store.commit(writes, (result) => { if (!result.ok) this.deps.fatal(`scrub repair failed: ${result.error}`); });
+          store.commit(writes, (result) => { if (!result.ok) this.commitFailed(`scrub repair failed: ${result.error}`); });
         });
       });
     }
@@ -504,7 +635,7 @@ export class DataService {
     this.wiped.set(sliceKey, { rebuildId: message.rebuildId });
     store.commit(deletes, (result) => {
       if (!result.ok) {
-        this.deps.fatal(`replica wipe failed: ${result.error}`);
+        this.commitFailed(`replica wipe failed: ${result.error}`);
         return;
       }
       this.ack(from, message.id, true, 'ok');

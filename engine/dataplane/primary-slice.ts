@@ -134,6 +134,8 @@ interface Reconcile {
    * key); then 'push': send ours (`cursor` is a store key).
    */
   phase: 'pull' | 'push';
+  /** Which in-sync partner the pull is at. */
+  pullIndex: number;
   cursor: string;
   inFlight: boolean;
   sentAtMs: number;
@@ -202,7 +204,7 @@ export class PrimarySlice {
     this.reserved = this.counter;
     this.reserveCounters(() => {
       if (this.status !== 'activating') return;
-      if (this.inSyncPartner() !== undefined) this.reconcile = { phase: 'pull', cursor: '', inFlight: false, sentAtMs: 0 };
+      if (this.inSyncPartner() !== undefined) this.reconcile = { phase: 'pull', pullIndex: 0, cursor: '', inFlight: false, sentAtMs: 0 };
       else this.status = 'active';
       this.tick();
     });
@@ -221,6 +223,19 @@ export class PrimarySlice {
 
   private inSyncPartner(): string | undefined {
     return this.entry.inSync.find((vn) => vn !== this.vn);
+  }
+
+  /** Every other in-sync copy: the secondary, and a migration target once it caught up. */
+  private inSyncPartners(): string[] {
+    return this.entry.inSync.filter((vn) => vn !== this.vn);
+  }
+
+  /** The copy being built, if any: a secondary not yet in sync, else a learner not yet in sync. */
+  private rebuildTarget(): string | undefined {
+    const { secondary, learner, inSync } = this.entry;
+    if (secondary !== '' && !inSync.includes(secondary)) return secondary;
+    if (learner !== undefined && !inSync.includes(learner)) return learner;
+    return undefined;
   }
 
   private syncMark(): Stamp {
@@ -257,7 +272,7 @@ export class PrimarySlice {
   /** The controller committed a new entry for this slice (same primary). */
   updateEntry(entry: SliceEntry): void {
     this.entry = entry;
-    if (this.rebuild !== undefined && (this.rebuild.target !== entry.secondary || entry.inSync.includes(this.rebuild.target))) this.rebuild = undefined;
+    if (this.rebuild !== undefined && this.rebuild.target !== this.rebuildTarget()) this.rebuild = undefined;
     if (this.reconcile !== undefined && this.inSyncPartner() === undefined) {
       this.reconcile = undefined;
       this.status = 'active';
@@ -292,6 +307,11 @@ export class PrimarySlice {
   private refuse(reply: Reply): boolean {
     if (this.status === 'retired') {
       reply({ ok: false, code: 'StaleEpoch', message: `VN ${this.vn} is no longer primary of slice ${this.slice}` });
+      return true;
+    }
+    if (this.ctx.storeOfVn(this.vn)?.failed?.() === true) {
+      // The drive died and the node has not handled it yet: serve nothing from it.
+      reply({ ok: false, code: 'Unavailable', message: `the drive of ${this.vn} failed` });
       return true;
     }
     if (this.status === 'activating' || (this.ctx.nowMs() < this.readyAtMs && !this.ctx.canaries.readWithoutLease)) {
@@ -584,7 +604,7 @@ export class PrimarySlice {
       this.sendItems(vn, write.items, (ack) => {
         if (!ack.ok) return;
         write.acked.add(vn);
-        if (vn === this.inSyncPartner()) this.secondarySilentSinceMs = undefined;
+        if (this.inSyncPartners().every((partner) => write.acked.has(partner))) this.secondarySilentSinceMs = undefined;
         this.maybeComplete(id, write);
       }, write.settled);
     }
@@ -622,14 +642,15 @@ export class PrimarySlice {
   }
 
   /**
-   * An in-sync secondary that stopped answering blocks writes. Once it has been silent for the
-   * stall limit, ask the controller to drop it from the in-sync set; writes then complete on
-   * this copy alone, and the secondary is rebuilt when it answers again.
+   * An in-sync copy that stopped answering blocks writes. Once one has been silent for the stall
+   * limit, ask the controller to drop it from the in-sync set (a silent migration target is
+   * dropped alone; a silent secondary takes a learner with it); writes then complete on the
+   * copies left, and the secondary is rebuilt when it answers again.
    */
   private watchSecondary(nowMs: number): void {
-    const partner = this.inSyncPartner();
-    const waiting = partner !== undefined && [...this.pending.values()].some((w) => !w.acked.has(partner));
-    if (!waiting) {
+    const pending = [...this.pending.values()];
+    const silent = this.inSyncPartners().find((vn) => pending.some((w) => !w.acked.has(vn)));
+    if (silent === undefined) {
       this.secondarySilentSinceMs = undefined;
       return;
     }
@@ -637,23 +658,30 @@ export class PrimarySlice {
     if (this.reduceProposed || nowMs - this.secondarySilentSinceMs < REBUILD_STALL_MS) return;
     this.reduceProposed = true;
     const epoch = this.entry.epoch;
-    this.ctx.propose({
-      type: 'slices.reconfigure', actor: 'system', timeMs: this.ctx.wallMs(),
-      changes: [{ container: this.container, slice: this.slice, expectedEpoch: epoch, primary: this.vn, secondary: this.entry.secondary, inSync: [this.vn], reason: `secondary ${partner} unreachable from primary ${this.vn}` }],
-    }, (result) => {
+    const dropLearnerOnly = silent === this.entry.learner;
+    const change = dropLearnerOnly
+      ? { container: this.container, slice: this.slice, expectedEpoch: epoch, primary: this.vn, secondary: this.entry.secondary, inSync: this.entry.inSync.filter((vn) => vn !== silent), reason: `migration: learner ${silent} unreachable from primary ${this.vn}` }
+      : { container: this.container, slice: this.slice, expectedEpoch: epoch, primary: this.vn, secondary: this.entry.secondary, inSync: [this.vn], reason: `secondary ${silent} unreachable from primary ${this.vn}` };
+    this.ctx.propose({ type: 'slices.reconfigure', actor: 'system', timeMs: this.ctx.wallMs(), changes: [change] }, (result) => {
       if (!result.ok && this.entry.epoch === epoch) this.ctx.schedule(RETRY_BACKOFF_MS, () => { this.reduceProposed = false; });
     });
   }
 
   private stepReconcile(nowMs: number): void {
     const reconcile = this.reconcile;
-    const partner = this.inSyncPartner();
-    if (reconcile === undefined || partner === undefined) return;
+    const partners = this.inSyncPartners();
+    if (reconcile === undefined || partners.length === 0) return;
     if (reconcile.inFlight && nowMs - reconcile.sentAtMs < REPL_RESEND_MS * 4) return;
     const since = this.meta?.synced ?? { epoch: 0, counter: 0 };
     if (reconcile.phase === 'pull') {
-      this.pullChunk(reconcile, partner, since, nowMs);
-      return;
+      // Pull from each in-sync partner in turn (a migration target is one too).
+      const partner = partners[reconcile.pullIndex];
+      if (partner !== undefined) {
+        this.pullChunk(reconcile, partner, since, nowMs);
+        return;
+      }
+      reconcile.phase = 'push';
+      reconcile.cursor = slicePrefix(this.seedHex, this.slice);
     }
     const { items, next } = this.scanChunk(reconcile.cursor, (record) => compareStamps(record.stamp, since) > 0);
     reconcile.inFlight = true;
@@ -672,9 +700,14 @@ export class PrimarySlice {
       finish();
       return;
     }
-    this.sendItems(partner, items, (ack) => {
-      if (ack.ok && this.reconcile === reconcile) finish();
-    });
+    // Every other in-sync copy must hold what this primary might serve.
+    const waiting = new Set(partners);
+    for (const partner of partners) {
+      this.sendItems(partner, items, (ack) => {
+        if (!ack.ok || this.reconcile !== reconcile || !waiting.delete(partner)) return;
+        if (waiting.size === 0) finish();
+      });
+    }
   }
 
   /**
@@ -690,7 +723,8 @@ export class PrimarySlice {
     const from = reconcile.cursor;
     reconcile.inFlight = true;
     reconcile.sentAtMs = nowMs;
-    const current = (): boolean => this.reconcile === reconcile && reconcile.phase === 'pull' && reconcile.cursor === from;
+    const index = reconcile.pullIndex;
+    const current = (): boolean => this.reconcile === reconcile && reconcile.phase === 'pull' && reconcile.pullIndex === index && reconcile.cursor === from;
     this.ctx.sendToReplica(node, (id) => ({ kind: REPL_FETCH, id, container: this.container, slice: this.slice, epoch: this.entry.epoch, fromVn: this.vn, toVn: partner, keys: [], since, from }), (ack) => {
       // Refused (the partner is behind, say): resent after the resend interval, like a push.
       if (!ack.ok || !current()) return;
@@ -701,8 +735,8 @@ export class PrimarySlice {
         }
         if (!current()) return;
         if (ack.next === undefined) {
-          reconcile.phase = 'push';
-          reconcile.cursor = slicePrefix(this.seedHex, this.slice);
+          reconcile.pullIndex++;
+          reconcile.cursor = '';
         } else {
           reconcile.cursor = ack.next;
         }
@@ -720,7 +754,7 @@ export class PrimarySlice {
   // ---- re-protection -------------------------------------------------------------------------
 
   private needsRebuild(): boolean {
-    return this.status === 'active' && this.entry.secondary !== '' && !this.entry.inSync.includes(this.entry.secondary);
+    return this.status === 'active' && this.rebuildTarget() !== undefined;
   }
 
   private stepRebuild(nowMs: number): void {
@@ -729,8 +763,10 @@ export class PrimarySlice {
       return;
     }
     let rebuild = this.rebuild;
+    const target = this.rebuildTarget();
+    if (target === undefined) return;
     if (rebuild === undefined) {
-      rebuild = { target: this.entry.secondary, id: `${this.vn}:${this.ctx.nodeId}:${this.entry.epoch}:${++this.rebuildSeq}:${nowMs}`, phase: 'begin', cursor: slicePrefix(this.seedHex, this.slice), inFlight: false, lastProgressMs: nowMs, notBeforeMs: 0 };
+      rebuild = { target, id: `${this.vn}:${this.ctx.nodeId}:${this.entry.epoch}:${++this.rebuildSeq}:${nowMs}`, phase: 'begin', cursor: slicePrefix(this.seedHex, this.slice), inFlight: false, lastProgressMs: nowMs, notBeforeMs: 0 };
       this.rebuild = rebuild;
     }
     if (nowMs < rebuild.notBeforeMs) return;
@@ -795,10 +831,11 @@ export class PrimarySlice {
     // finishing: every record is on the target and every later write waits for it; ask the
     // controller to add it to the in-sync set.
     const epoch = this.entry.epoch;
-    this.ctx.propose({
-      type: 'slices.reconfigure', actor: 'system', timeMs: this.ctx.wallMs(),
-      changes: [{ container: this.container, slice: this.slice, expectedEpoch: epoch, primary: this.vn, secondary: current.target, inSync: [this.vn, current.target], reason: 're-protection complete' }],
-    }, (result) => {
+    const { secondary, learner, inSync } = this.entry;
+    const change = current.target === secondary
+      ? { container: this.container, slice: this.slice, expectedEpoch: epoch, primary: this.vn, secondary, inSync: [this.vn, secondary], reason: 're-protection complete' }
+      : { container: this.container, slice: this.slice, expectedEpoch: epoch, primary: this.vn, secondary, inSync: [...inSync, current.target], ...(learner === undefined ? {} : { learner }), reason: 'migration: copy complete' };
+    this.ctx.propose({ type: 'slices.reconfigure', actor: 'system', timeMs: this.ctx.wallMs(), changes: [change] }, (result) => {
       if (this.rebuild !== current) return;
       if (!result.ok) current.notBeforeMs = this.ctx.nowMs() + RETRY_BACKOFF_MS;
       current.inFlight = false;

@@ -2,7 +2,7 @@
 // interval (a leader heartbeat each tick, an election after 10 to 20 silent ticks), and the
 // balanced placement of engine/placement for new containers.
 
-import { initialMap } from '../placement/index';
+import { initialMap, rebalance } from '../placement/index';
 import { DurableRaft } from '../raft/durable-raft';
 import type { ControllerWiring } from './tessera-node';
 
@@ -13,7 +13,10 @@ export const HEARTBEAT_TICKS = 1;
 export function defaultControllerWiring(tickMs: number): ControllerWiring {
   return {
     tickMs,
-    placement: (vns, sliceCount) => initialMap(vns.map((v) => ({ id: v.id, nodeId: v.nodeId })), sliceCount),
+    placement: {
+      initial: (vns, sliceCount) => initialMap(vns.map((v) => ({ id: v.id, nodeId: v.nodeId })), sliceCount),
+      rebalance: (vns, map) => rebalance(vns.map((v) => ({ id: v.id, nodeId: v.nodeId })), map),
+    },
     makeRaft: (runtime, voters, learners) => new DurableRaft(runtime.systemStore, {
       id: runtime.nodeId, voters, learners, electionTicks: ELECTION_TICKS, heartbeatTicks: HEARTBEAT_TICKS, random: runtime.random,
     }),

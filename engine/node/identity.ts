@@ -14,6 +14,18 @@ export interface NodeIdentity {
   readonly clusterId: string;
   readonly nodeId: string;
   readonly topology: ClusterTopology;
+  /**
+   * The controller voters the cluster was bootstrapped with: the base configuration Raft
+   * replays membership changes onto. Written for nodes that join later (their topology is the
+   * grown one); absent on founding nodes, whose topology gives it.
+   */
+  readonly voters?: readonly string[];
+}
+
+export interface NodeBootstrap {
+  readonly clusterId: string;
+  readonly topology: ClusterTopology;
+  readonly voters?: readonly string[];
 }
 
 export type IdentityResult = { readonly ok: true; readonly identity: NodeIdentity; readonly created: boolean } | { readonly ok: false; readonly error: string };
@@ -38,7 +50,7 @@ export function readIdentity(store: DurableStore): NodeIdentity | undefined {
 export function loadOrCreateIdentity(
   store: DurableStore,
   nodeId: string,
-  bootstrap: { readonly clusterId: string; readonly topology: ClusterTopology } | undefined,
+  bootstrap: NodeBootstrap | undefined,
   done: (result: IdentityResult) => void,
 ): void {
   let existing: NodeIdentity | undefined;
@@ -62,7 +74,8 @@ export function loadOrCreateIdentity(
     done({ ok: false, error: `node ${nodeId} has no identity and no bootstrap was given` });
     return;
   }
-  const identity: NodeIdentity = { formatVersion: IDENTITY_FORMAT_VERSION, clusterId: bootstrap.clusterId, nodeId, topology: bootstrap.topology };
+  const base = { formatVersion: IDENTITY_FORMAT_VERSION, clusterId: bootstrap.clusterId, nodeId, topology: bootstrap.topology };
+  const identity: NodeIdentity = bootstrap.voters === undefined ? base : { ...base, voters: bootstrap.voters };
   store.commit([{ key: IDENTITY_KEY, value: encodeRecord(identity) }], (result) => {
     if (result.ok) done({ ok: true, identity, created: true });
     else done({ ok: false, error: `node ${nodeId}: could not persist identity (${result.error})` });

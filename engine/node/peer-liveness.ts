@@ -11,7 +11,17 @@ export interface PeerView {
 export class PeerLiveness {
   private readonly lastHeardAtMs = new Map<string, number>();
 
-  constructor(private readonly peerIds: readonly string[]) {}
+  constructor(private peerIds: readonly string[]) {}
+
+  /**
+   * Follows the committed topology: nodes added by a scale-out, removed by a decommission. A
+   * newly added peer counts as heard now, so it gets a full timeout to start heartbeating.
+   */
+  setPeers(peerIds: readonly string[], nowMs: number): void {
+    for (const nodeId of peerIds) if (!this.peerIds.includes(nodeId) && !this.lastHeardAtMs.has(nodeId)) this.lastHeardAtMs.set(nodeId, nowMs);
+    this.peerIds = [...peerIds];
+    for (const nodeId of [...this.lastHeardAtMs.keys()]) if (!this.peerIds.includes(nodeId)) this.lastHeardAtMs.delete(nodeId);
+  }
 
   heard(nodeId: string, nowMs: number): void {
     if (this.peerIds.includes(nodeId)) this.lastHeardAtMs.set(nodeId, nowMs);

@@ -3,7 +3,7 @@
 // the real server and the simulator run this same class.
 
 import type { DurableStore, Envelope, NodeRuntime, TimerId } from '../runtime/runtime';
-import type { InitialPlacement } from '../controller/apply';
+import type { Placement } from '../controller/apply';
 import type { CommandResult, ControllerCommand } from '../controller/commands';
 import { ControllerHost } from '../controller/controller-host';
 import { autoOnlineDecision, sliceAvailabilityProblem } from '../controller/auto-online';
@@ -15,7 +15,8 @@ import type { DataPlaneCanaries } from '../dataplane/replica-context';
 import type { ClusterTopology, NodeSpec } from '../topology/topology';
 import { assert } from '../util/assert';
 import { CorruptRecordError } from '../codec/json-bytes';
-import { loadOrCreateIdentity, type NodeIdentity } from './identity';
+import { loadOrCreateIdentity, type NodeBootstrap, type NodeIdentity } from './identity';
+import { OperationRunner } from './operation-runner';
 import { PeerLiveness } from './peer-liveness';
 
 export interface NodeTimingSettings {
@@ -29,7 +30,7 @@ export const DEFAULT_NODE_TIMING: NodeTimingSettings = { heartbeatIntervalMs: 10
 export interface ControllerWiring {
   /** Creates this node's Raft replica over its system store: voters, and every other node as a learner. */
   readonly makeRaft: (runtime: NodeRuntime, voters: readonly string[], learners: readonly string[]) => RaftPort;
-  readonly placement: InitialPlacement;
+  readonly placement: Placement;
   readonly tickMs: number;
   /** Test-only safety breakers for the swarm's canaries. */
   readonly canaries?: DataPlaneCanaries | undefined;
@@ -85,6 +86,8 @@ export class TesseraNode {
   private data: DataService | undefined;
   private leaderSinceMs: number | undefined;
   private readonly detectorInFlight = new Set<string>();
+  private followedTopology: ClusterTopology | undefined;
+  private readonly operations: OperationRunner;
   /** When this leader first saw the cluster offline, and when it last tried to bring it online. */
   private offlineSeenAtMs: number | undefined;
   private autoOnlineAttemptAtMs: number | undefined;
@@ -93,10 +96,12 @@ export class TesseraNode {
     private readonly runtime: NodeRuntime,
     private timing: NodeTimingSettings = DEFAULT_NODE_TIMING,
     private readonly wiring?: ControllerWiring,
-  ) {}
+  ) {
+    this.operations = new OperationRunner(runtime.nodeId, () => runtime.wallClock.epochMs());
+  }
 
   /** Loads (or bootstraps) the identity and starts heartbeating; calls back when running or failed. */
-  start(bootstrap: { readonly clusterId: string; readonly topology: ClusterTopology } | undefined, done: (error: string | null) => void): void {
+  start(bootstrap: NodeBootstrap | undefined, done: (error: string | null) => void): void {
     assert(this.lifecycle === 'starting', `node ${this.runtime.nodeId} started twice`);
     loadOrCreateIdentity(this.runtime.systemStore, this.runtime.nodeId, bootstrap, (result) => {
       if (!result.ok) {
@@ -110,7 +115,7 @@ export class TesseraNode {
       let raft: RaftPort | undefined;
       if (this.wiring !== undefined) {
         const nodeIds = result.identity.topology.nodes.map((n) => n.id);
-        const voters = controllerVoters(nodeIds);
+        const voters = result.identity.voters ?? controllerVoters(nodeIds);
         // Every data node needs the slice maps: nodes that do not vote follow the log as learners.
         const learners = nodeIds.filter((id) => !voters.includes(id));
         try {
@@ -143,12 +148,18 @@ export class TesseraNode {
           state: () => controller.state(),
           raftStatus: () => controller.raftStatus(),
           proposeLocal: (command, proposed) => controller.propose(command, proposed),
-          mayGrantLease: (nodeId) => controller.state().nodeStates[nodeId] === 'up' && !this.detectorInFlight.has(`node.down:${nodeId}`),
+          mayGrantLease: (nodeId) => {
+            const nodeState = controller.state().nodeStates[nodeId];
+            return (nodeState === 'up' || nodeState === 'draining') && !this.detectorInFlight.has(`node.down:${nodeId}`);
+          },
           fatal: (reason) => this.fail(reason),
           canaries: this.wiring.canaries,
           scrubIntervalMs: this.wiring.scrubIntervalMs,
         });
-        controller.onApplied((state) => this.data?.followMaps(state));
+        controller.onApplied((state) => {
+          this.followTopology(state);
+          this.data?.followMaps(state);
+        });
         this.data.start();
       }
       this.lifecycle = 'running';
@@ -156,6 +167,26 @@ export class TesseraNode {
       this.sendHeartbeats();
       done(null);
     });
+  }
+
+  /** Peers, heartbeats and Raft learners follow the committed topology (scale-out, decommission). */
+  private followTopology(state: ControllerState): void {
+    if (state.clusterId === null || state.topology === this.followedTopology) return;
+    this.followedTopology = state.topology;
+    const nodeIds = state.topology.nodes.map((n) => n.id);
+    this.liveness?.setPeers(nodeIds.filter((id) => id !== this.runtime.nodeId), this.runtime.clock.nowMs());
+    this.controller?.followTopology(nodeIds);
+  }
+
+  /** Nodes to heartbeat: the committed topology once there is one, else the identity's. */
+  private peerIds(): string[] {
+    const topology = this.followedTopology ?? this.identity?.topology;
+    return (topology?.nodes ?? []).map((n) => n.id).filter((id) => id !== this.runtime.nodeId);
+  }
+
+  /** The leader's view of the running operation's progress (null elsewhere). */
+  operationProgress(): OperationRunner['progress'] {
+    return this.controller?.isLeader() === true ? this.operations.progress : null;
   }
 
   /** A durable write failed: the disk can no longer be trusted, so the node stops (fail-stop). */
@@ -270,9 +301,7 @@ export class TesseraNode {
       return;
     }
     const message: HeartbeatMessage = { kind: 'heartbeat', clusterId: this.identity.clusterId };
-    for (const node of this.identity.topology.nodes) {
-      if (node.id !== this.runtime.nodeId) this.runtime.transport.send(node.id, message);
-    }
+    for (const nodeId of this.peerIds()) this.runtime.transport.send(nodeId, message);
     this.heartbeatTimer = this.runtime.timers.schedule(this.timing.heartbeatIntervalMs, () => this.sendHeartbeats());
     this.data?.requestLease();
     this.leaderDuties();
@@ -287,6 +316,8 @@ export class TesseraNode {
     const liveness = this.liveness;
     if (controller === undefined || liveness === undefined) return;
     const nowMs = this.runtime.clock.nowMs();
+    // Also catches a topology installed from a controller snapshot (which raises no applied event).
+    this.followTopology(controller.state());
     // Every node follows the committed timing settings, not only the leader.
     const settings = controller.state().settings;
     if (controller.state().clusterId !== null && (settings.heartbeatIntervalMs !== this.timing.heartbeatIntervalMs || settings.failureDetectionTimeoutMs !== this.timing.failureDetectionTimeoutMs)) {
@@ -310,6 +341,8 @@ export class TesseraNode {
     }, this.runtime.wallClock.epochMs());
     this.autoOffline(controller, state);
     this.autoOnline(controller, state, nowMs);
+    const timeoutMs = this.timing.failureDetectionTimeoutMs;
+    this.operations.run(controller, state, nowMs, (nodeId) => nodeId === this.runtime.nodeId || liveness.isUp(nodeId, nowMs, timeoutMs));
     for (const decision of decisions) {
       const key = `${decision.type}:${decision.nodeId}`;
       if (this.detectorInFlight.has(key)) continue;

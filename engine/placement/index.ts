@@ -1,5 +1,5 @@
 // Placement: balanced slice maps that move the least data. See docs/PLACEMENT.md.
-export { initialMap, scaleOut, failover, decommission, maxVnsPerNode } from './operations';
+export { initialMap, scaleOut, failover, decommission, rebalance, maxVnsPerNode } from './operations';
 export { metrics, moves, type MapMetrics, type MoveCount } from './metrics';
 export { pairShareBound } from './bounds';
 export { PlacementError, type PlacementVn, type SliceMap, type SliceRoles } from './types';

@@ -46,6 +46,16 @@ export function failover(vns: readonly PlacementVn[], map: SliceMap, lostVnIds: 
   return rebalanced(survivors, Assignment.fromMap(survivors, map));
 }
 
+/**
+ * A balanced map over `vns` that keeps as many of `map`'s roles as it can: roles on VNs outside
+ * `vns` are reassigned, new VNs get their fair share. The general form of scale-out,
+ * decommission and the rebalance after a drive replacement.
+ */
+export function rebalance(vns: readonly PlacementVn[], map: SliceMap): SliceMap {
+  checkPlacementInput(vns, map.length);
+  return rebalanced(vns, Assignment.fromMap(vns, map));
+}
+
 /** The map after removing a node on purpose (drained before removal). */
 export function decommission(vns: readonly PlacementVn[], map: SliceMap, nodeId: string): SliceMap {
   const leaving = vns.filter((v) => v.nodeId === nodeId).map((v) => v.id);

@@ -140,6 +140,10 @@ export class DurableRaft implements RaftPort {
     return this.node.transferLeadership(to);
   }
 
+  setLearners(learners: readonly string[]): void {
+    this.node.setLearners(learners);
+  }
+
   ready(): RaftReadyBatch | null {
     if (this.current !== null || !this.node.hasReady()) return null;
     const rd = this.node.ready();

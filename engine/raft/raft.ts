@@ -96,6 +96,12 @@ export class RaftNode {
   /** Leadership transfer in progress: the target and how long we have waited. */
   private transferee: string | null = null;
   private transferElapsed = 0;
+  /**
+   * Learners (non-voting members that receive the log). Not part of the replicated
+   * configuration: they never count towards a quorum, so each node may learn of them on its
+   * own (the controller tells Raft whenever the committed topology changes).
+   */
+  private learnerIds: readonly string[];
 
   constructor(private readonly config: RaftConfig, state: { hardState: HardState; snapshot: Snapshot; entries: Entry[] }) {
     assert(config.voters.includes(config.id) || config.voters.length > 0, 'voters are configured');
@@ -106,6 +112,7 @@ export class RaftNode {
     this.log = new RaftLog(state.snapshot, state.entries, state.hardState.commit);
     this.prevHardState = state.hardState;
     this.voters = config.voters;
+    this.learnerIds = config.learners ?? [];
     this.recomputeVoters();
     this.resetElectionTimeout();
   }
@@ -116,13 +123,25 @@ export class RaftNode {
     for (const entry of this.log.entries) voters = applyConf(voters, entry);
     const changed = voters.length !== this.voters.length || voters.some((v, i) => v !== this.voters[i]);
     this.voters = voters;
-    if (changed && this.role === 'leader') {
-      for (const peer of this.replicas) {
-        if (!this.progress.has(peer)) this.progress.set(peer, { match: 0, next: this.log.lastIndex() + 1, inflight: 0, probing: true, recentActive: true });
-      }
-      const replicas = this.replicas;
-      for (const peer of [...this.progress.keys()]) if (!replicas.includes(peer)) this.progress.delete(peer);
+    if (changed) this.syncProgress();
+  }
+
+  /** A leader tracks progress of exactly its replicas: new ones start probing, gone ones are forgotten. */
+  private syncProgress(): void {
+    if (this.role !== 'leader') return;
+    for (const peer of this.replicas) {
+      if (!this.progress.has(peer)) this.progress.set(peer, { match: 0, next: this.log.lastIndex() + 1, inflight: 0, probing: true, recentActive: true });
     }
+    const replicas = this.replicas;
+    for (const peer of [...this.progress.keys()]) if (!replicas.includes(peer)) this.progress.delete(peer);
+  }
+
+  /** Replaces the learners (nodes that follow the log without voting). */
+  setLearners(learners: readonly string[]): void {
+    const same = learners.length === this.learnerIds.length && learners.every((l, i) => l === this.learnerIds[i]);
+    if (same) return;
+    this.learnerIds = [...learners];
+    this.syncProgress();
   }
 
   private votersAt(index: number): string[] {
@@ -140,7 +159,7 @@ export class RaftNode {
   }
 
   private get learners(): string[] {
-    return (this.config.learners ?? []).filter((l) => l !== this.config.id && !this.voters.includes(l));
+    return this.learnerIds.filter((l) => l !== this.config.id && !this.voters.includes(l));
   }
 
   /** Everyone the leader replicates to: voting peers and learners. */
@@ -293,7 +312,7 @@ export class RaftNode {
     if (this.role !== 'leader') return 'not the leader';
     if (to === this.config.id) return 'already the leader';
     const pr = this.progress.get(to);
-    if (pr === undefined) return `${to} is not a voter`;
+    if (pr === undefined || !this.voters.includes(to)) return `${to} is not a voter`;
     this.transferee = to;
     this.transferElapsed = 0;
     if (pr.match === this.log.lastIndex()) this.send(message({ type: 'timeout-now', from: this.config.id, to, term: this.term }));
@@ -304,7 +323,12 @@ export class RaftNode {
   // ---- messages -----------------------------------------------------------------------------
 
   step(m: Message): void {
-    if (!this.voters.includes(m.from) && !this.learners.includes(m.from)) return;
+    // Messages from nodes outside this node's configuration are dropped (a removed node must not
+    // disrupt elections), except what only an elected leader sends: a node that has not yet
+    // applied the entry adding a new voter must still follow that voter once it leads (etcd-io/raft
+    // does not filter at all; an election needs a quorum of the voters, who do filter votes).
+    const fromLeader = m.type === 'append' || m.type === 'heartbeat' || m.type === 'snapshot';
+    if (!this.voters.includes(m.from) && !this.learners.includes(m.from) && !fromLeader) return;
     if (m.term > this.term) {
       const isPreVote = m.type === 'pre-vote' || (m.type === 'pre-vote-resp' && !m.reject);
       if (!isPreVote) {

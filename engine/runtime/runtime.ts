@@ -89,6 +89,11 @@ export interface DurableStore {
   commit(writes: readonly StoreWrite[], onDurable: (result: CommitResult) => void): void;
   /** Bytes written to this store since it was opened (the drive model counts wear with it). */
   bytesWritten(): number;
+  /**
+   * True once the device behind the store stopped working (a drive failure, injected or real).
+   * A failed store never reports a commit durable; reads may still return what it held.
+   */
+  failed?(): boolean;
 }
 
 /** A sink for diagnostic lines; the server prints them, the simulator may keep or drop them. */

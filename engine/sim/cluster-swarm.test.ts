@@ -30,6 +30,7 @@ const REGRESSION_SEEDS: ReadonlyArray<readonly [number, string]> = [
   [20008592, 'a learner\'s first Raft hard state (slot 1) failed its fsync and was torn by the restart, slot 0 never written: recovery refused it as "every slot is damaged" instead of the initial state'],
   [20003139, 'the first leader fail-stopped (fsync error) with the bootstrap proposal: the harness never proposed it again, and the stopped replica still claimed to lead'],
   [20006803, 'same as seed 20003139'],
+  [6457953, 'the swarm swapped in a new drive before the old one\'s death was committed: its node\'s primary read an empty slice. Replacement now waits for the committed failure, and a primary serves nothing from a failed drive'],
   [20008484, 'bootstrap committed, but the fail-stopped first leader still claimed to lead, so the harness waited on its frozen state'],
 ];
 

@@ -11,14 +11,21 @@
 import { checkHistory, type KvOperation } from '../check/linearizability';
 import type { ClientResult, TesseraClient } from '../client/tessera-client';
 import type { DataPlaneCanaries } from '../dataplane/replica-context';
+import { remainingMoves } from '../controller/migration-driver';
+import { runningOperation } from '../controller/state';
 import { DataClusterSim } from './data-cluster-sim';
 import { SeededRandom } from './prng';
 import { TraceHash } from './trace-hash';
+
+/** A change of the cluster's shape injected during the fault phase, besides the faults. */
+export type SwarmPlan = 'none' | 'scale-out' | 'decommission' | 'drive-failure';
 
 export interface SwarmOptions {
   readonly canaries?: DataPlaneCanaries;
   /** Simulated ms of client load with faults. */
   readonly faultPhaseMs?: number;
+  /** Force one plan (default: drawn from the seed). */
+  readonly plan?: SwarmPlan;
 }
 
 export interface SwarmResult {
@@ -30,9 +37,14 @@ export interface SwarmResult {
   readonly problem: string | null;
   readonly simulatedMs: number;
   readonly faults: readonly string[];
+  readonly plan: SwarmPlan;
 }
 
 const CONVERGE_LIMIT_MS = 30_000;
+/** Longest pause of new faults after a drive dies (see runPlan). */
+const DRIVE_DEATH_QUIET_MAX_MS = 10_000;
+/** A drive dies only this long after the last network or node fault (failure detection settles). */
+const DRIVE_DEATH_CALM_MS = 3_000;
 const KEYS_PER_RUN = 6;
 const CLIENTS = 3;
 
@@ -105,7 +117,7 @@ function placementProblem(sim: DataClusterSim): string | null {
     for (const [index, slice] of container.slices.entries()) {
       if (slice.secondary !== '' && vnNode.get(slice.primary) === vnNode.get(slice.secondary)) return `${name}/${index}: primary and secondary on one node`;
       if (!slice.inSync.includes(slice.primary)) return `${name}/${index}: primary not in the in-sync set`;
-      for (const vn of slice.inSync) if (vn !== slice.primary && vn !== slice.secondary) return `${name}/${index}: in-sync ${vn} holds no role`;
+      for (const vn of slice.inSync) if (vn !== slice.primary && vn !== slice.secondary && vn !== slice.learner) return `${name}/${index}: in-sync ${vn} holds no role`;
     }
   }
   return null;
@@ -154,6 +166,52 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
   const faultPhaseMs = options.faultPhaseMs ?? 15_000;
   // At most a minority of nodes may be down at once (a majority keeps the controller alive).
   const maxDown = Math.floor((nodeCount - 1) / 2);
+  // The shape change of this seed, from its own stream so it does not shift the fault draws.
+  const planRandom = new SeededRandom(seed ^ 0x0b5e55ed);
+  const planRoll = planRandom.nextFloat();
+  const plan: SwarmPlan = options.plan ?? (planRoll < 0.2 ? 'scale-out' : planRoll < 0.35 && nodeCount >= 4 ? 'decommission' : planRoll < 0.6 ? 'drive-failure' : 'none');
+  const planAtMs = 1_000 + planRandom.nextInt(Math.max(1, faultPhaseMs - 6_000));
+  let planDone = plan === 'none';
+  let lastFaultAtMs = 0;
+  /** While set and false, the swarm injects no new faults. */
+  let quietUntil: (() => boolean) | undefined;
+  const failedDrives: Array<{ nodeId: string; driveId: string }> = [];
+  const runPlan = (): void => {
+    if (planDone || world.nowMs() < planAtMs) return;
+    const state = sim.state();
+    if (state === undefined) return;
+    if (plan === 'scale-out') {
+      const added = sim.scaleOut(1, sim.topology.nodes[0]?.vns.length ?? 1, (r) => faults.push(`${world.nowMs()} scale-out ${r.ok ? 'committed' : `refused: ${r.message}`}`));
+      faults.push(`${world.nowMs()} scale-out: ${added.join(', ')}`);
+      planDone = true;
+    } else if (plan === 'decommission') {
+      const victim = sim.ids[planRandom.nextInt(sim.ids.length)] ?? 'node-1';
+      sim.propose({ type: 'decommission.start', actor: 'swarm', timeMs: world.nowMs(), nodeId: victim }, (r) => { faults.push(`${world.nowMs()} decommission ${victim}: ${r.ok ? 'started' : r.message}`); });
+      planDone = true;
+    } else if (plan === 'drive-failure') {
+      // Only a drive whose every slice has two in-sync copies: losing the last copy of a
+      // degraded slice is a double fault that no two-copy system survives.
+      // And only in a calm moment, every node up and the network whole: a node cut off or down
+      // (or declared down a moment later for an earlier silence) would let the controller keep
+      // the dead drive's copy as the only in-sync one before it hears of the death.
+      if (world.nowMs() - lastFaultAtMs < DRIVE_DEATH_CALM_MS || sim.ids.some((id) => !sim.isUp(id) || state.nodeStates[id] !== 'up')) return;
+      const node = state.topology.nodes[planRandom.nextInt(state.topology.nodes.length)];
+      const drive = node?.drives[planRandom.nextInt(node.drives.length)];
+      if (node === undefined || drive === undefined || !sim.isUp(node.id)) return;
+      const vns = new Set(node.vns.filter((v) => v.driveId === drive.id).map((v) => v.id));
+      const safe = Object.values(state.containers).every((c) => c.slices.every((s) => ![s.primary, s.secondary, s.learner ?? ''].some((vn) => vns.has(vn)) || s.inSync.length >= 2));
+      if (!safe) return;
+      world.network.heal();
+      sim.failDrive(node.id, drive.id);
+      failedDrives.push({ nodeId: node.id, driveId: drive.id });
+      faults.push(`${world.nowMs()} drive ${drive.id} died`);
+      planDone = true;
+      // No other fault until the death is committed and the slices are re-protected (or 10 s):
+      // a second fault inside that window is the double fault two copies cannot survive.
+      const diedAtMs = world.nowMs();
+      quietUntil = () => world.nowMs() - diedAtMs > DRIVE_DEATH_QUIET_MAX_MS || (sim.state()?.drives[drive.id]?.state === 'failed' && sim.copies().two === 64);
+    }
+  };
   const rotNode = sim.ids[random.nextInt(sim.ids.length)] ?? 'node-1';
   let lastFlipMs = Number.NEGATIVE_INFINITY;
   /** Keys whose record rotted somewhere: if it also was the only in-sync copy, loss is expected. */
@@ -161,6 +219,12 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
   for (let t = 0; t < faultPhaseMs; t += 100) {
     world.runFor(100);
     supervise();
+    runPlan();
+    sim.retireRemovedNodes();
+    if (quietUntil !== undefined) {
+      if (!quietUntil()) continue;
+      quietUntil = undefined;
+    }
     // Bit rot on one node per seed, at most one flip per 5 s: the scrub (every 2 s) or the next
     // read repairs it from the other copy. Two copies cannot survive a record rotting on both.
     if (bitFlips && world.nowMs() - lastFlipMs > 5_000 && random.nextFloat() < 0.05) {
@@ -181,8 +245,10 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
         faults.push(`${world.nowMs()} bit flip on ${rotNode}: ${flipped}`);
       }
     }
+    const faultsBefore = faults.length;
     const roll = random.nextFloat();
     const victim = sim.ids[random.nextInt(sim.ids.length)] ?? 'node-1';
+    if (!sim.nodes.has(victim)) continue;
     const down = sim.ids.filter((id) => !sim.isUp(id));
     if (roll < 0.01 && down.length < maxDown && sim.isUp(victim)) {
       sim.crash(victim);
@@ -215,6 +281,7 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
       world.queue.schedule(world.nowMs() + 200 + random.nextInt(800), () => { for (const id of sim.ids) if (!sim.isUp(id)) sim.boot(id); });
       faults.push(`${world.nowMs()} power loss`);
     }
+    if (faults.length > faultsBefore) lastFaultAtMs = world.nowMs();
   }
   // Heal: network whole, disks sound, every node up; the cluster must converge.
   world.network.heal();
@@ -223,9 +290,22 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
   supervise();
   for (const id of sim.ids) if (!sim.isUp(id)) sim.boot(id);
   const healedAt = world.nowMs();
+  // A dead drive is swapped for a new one (refused until no slice counts on it any more).
+  let replacing = false;
   const converged = world.runUntil(() => {
     supervise();
-    return sim.copies().two === 64 && sim.state()?.availability === 'online' && sim.ids.every((id) => sim.state()?.nodeStates[id] === 'up');
+    sim.retireRemovedNodes();
+    const state = sim.state();
+    const dead = failedDrives[0];
+    if (dead !== undefined && !replacing) {
+      replacing = true;
+      sim.replaceDrive(dead.nodeId, dead.driveId, (r) => {
+        replacing = false;
+        if (r.ok) failedDrives.shift();
+      });
+    }
+    return failedDrives.length === 0 && sim.copies().two === 64 && state?.availability === 'online' && runningOperation(state) === undefined
+      && sim.ids.every((id) => state.nodeStates[id] === 'up');
   }, CONVERGE_LIMIT_MS, 100);
   running = false;
   world.runFor(6_000);
@@ -244,12 +324,17 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
   const trace = new TraceHash();
   for (const op of recorder.history) trace.add(JSON.stringify(op));
   let problem: string | null = null;
-  if (!converged) problem = `did not converge within ${CONVERGE_LIMIT_MS} ms of the heal (at ${healedAt}): ${JSON.stringify(sim.copies())}, ${sim.state()?.availability ?? 'no leader'}`;
+  if (!converged) {
+    const state = sim.state();
+    const op = state === undefined ? undefined : runningOperation(state);
+    problem = `did not converge within ${CONVERGE_LIMIT_MS} ms of the heal (at ${healedAt}): ${JSON.stringify(sim.copies())}, ${state?.availability ?? 'no leader'}, ` +
+      `nodes ${JSON.stringify(state?.nodeStates ?? {})}, drives left ${failedDrives.length}, operation ${op === undefined ? 'none' : `${op.id} ${op.kind} with ${remainingMoves(state!, op)} moves left`}`;
+  }
   problem ??= placementProblem(sim);
   if (problem === null && unreadable.length > 0) problem = `keys unreadable after the heal: ${unreadable.join('; ')}`;
   if (problem === null) {
     const check = checkHistory(recorder.history);
     if (check.ok === false) problem = `not linearizable on ${check.key}: ${check.explanation}`;
   }
-  return { seed, nodes: nodeCount, ops: recorder.history.length, acknowledgedWrites: recorder.acknowledgedWrites, historyHash: trace.hex(), problem, simulatedMs: world.nowMs(), faults };
+  return { seed, nodes: nodeCount, ops: recorder.history.length, acknowledgedWrites: recorder.acknowledgedWrites, historyHash: trace.hex(), problem, simulatedMs: world.nowMs(), faults, plan };
 }

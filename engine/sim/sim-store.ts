@@ -37,6 +37,8 @@ export class SimStore implements DurableStore {
   tornWrites = 0;
   /** Bumped on crash so callbacks of batches from before the crash never fire. */
   private generation = 0;
+  /** A dead drive: commits are lost and never reported durable; reads return what it held. */
+  private dead = false;
 
   constructor(
     private readonly queue: EventQueue,
@@ -54,6 +56,7 @@ export class SimStore implements DurableStore {
   }
 
   commit(writes: readonly StoreWrite[], onDurable: (result: CommitResult) => void): void {
+    if (this.dead) return;
     const batch: PendingBatch = { writes: writes.slice() };
     for (const w of batch.writes) {
       if (w.value === null) this.visible.delete(w.key);
@@ -86,6 +89,28 @@ export class SimStore implements DurableStore {
 
   bytesWritten(): number {
     return this.written;
+  }
+
+  failed(): boolean {
+    return this.dead;
+  }
+
+  /** The device dies: nothing written from now on survives or is acknowledged. */
+  fail(): void {
+    this.dead = true;
+    this.generation++;
+    this.pending = [];
+    this.visible = new Map(this.durable);
+  }
+
+  /** A new, empty drive in the old one's slot. */
+  replace(): void {
+    this.dead = false;
+    this.generation++;
+    this.pending = [];
+    this.durable = new Map();
+    this.visible = new Map();
+    this.written = 0;
   }
 
   /** Power loss: everything not yet durable disappears; pending callbacks never fire. */

@@ -169,6 +169,7 @@ export class SimWorld {
       scan: (range) => store.scan(range),
       commit: (writes, onDurable) => store.commit(writes, (result) => runWhenAlive(() => onDurable(result))),
       bytesWritten: () => store.bytesWritten(),
+      failed: () => store.failed(),
     });
     return {
       nodeId: state.nodeId, clock, wallClock, timers, random, transport, log,

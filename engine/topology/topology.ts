@@ -48,6 +48,19 @@ export function nodeIdOf(index: number): string {
   return `node-${index + 1}`;
 }
 
+/**
+ * Ids for `count` new nodes after every id ever used (a removed node's id is never reused: its
+ * data directory may still exist).
+ */
+export function nextNodeIds(usedIds: readonly string[], count: number): string[] {
+  let highest = 0;
+  for (const id of usedIds) {
+    const match = /^node-(\d+)$/.exec(id);
+    if (match?.[1] !== undefined) highest = Math.max(highest, Number(match[1]));
+  }
+  return Array.from({ length: count }, (_, i) => nodeIdOf(highest + i));
+}
+
 /** Builds the specs of one node; VNs are spread over the node's drives round-robin. */
 export function buildNodeSpec(nodeId: string, shape: Omit<TopologyShape, 'nodeCount'>): NodeSpec {
   const drives: DriveSpec[] = [];

@@ -4,11 +4,13 @@
 import { UsageError } from './args';
 import { OPERATOR_USAGE } from './operator';
 import { START_USAGE } from './start';
+import { TOPOLOGY_USAGE } from './topology-commands';
 
 const USAGE = `usage:
   ${START_USAGE}
   tessera placement --nodes N --vns-per-node V --slices S [--seed X] [--add-nodes K] [--fail-node ID] [--json]
   ${OPERATOR_USAGE}
+  ${TOPOLOGY_USAGE}
   tessera help`;
 
 const KNOWN_ERRORS = new Set(['ConfigError', 'DataDirError', 'StartupError', 'UsageError', 'OperatorError']);
@@ -27,6 +29,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'settings':
       case 'events':
         return await (await import('./operator')).runOperator(command, rest, (line: string) => process.stdout.write(`${line}\n`));
+      case 'scale-out':
+      case 'decommission':
+      case 'rebalance':
+      case 'operations':
+      case 'drives':
+      case 'drive':
+        return await (await import('./topology-commands')).runTopologyCommand(command, rest, (line: string) => process.stdout.write(`${line}\n`));
       case undefined:
       case 'help':
       case '--help':

@@ -22,9 +22,9 @@ export class OperatorError extends Error {
   override readonly name = 'OperatorError';
 }
 
-type Output = (line: string) => void;
+export type Output = (line: string) => void;
 
-interface Api {
+export interface Api {
   query<T>(path: string, input?: unknown): Promise<T>;
   mutate<T>(path: string, input?: unknown): Promise<T>;
 }
@@ -52,7 +52,7 @@ async function call<T>(server: string, path: string, init: RequestInit, token: s
   return body.result.data;
 }
 
-async function connect(server: string, user: string): Promise<Api> {
+export async function connect(server: string, user: string): Promise<Api> {
   const password = process.env[PASSWORD_ENV];
   if (password === undefined || password === '') throw new OperatorError(`set ${PASSWORD_ENV} to the password of ${user} (the first start prints the admin password)`);
   const login = await call<{ token: string }>(server, 'auth.login', { method: 'POST', body: JSON.stringify({ username: user, password, as: 'token' }) }, null);

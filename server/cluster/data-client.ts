@@ -14,7 +14,7 @@ export class DataClient {
   private readonly handles = new Map<number, NodeJS.Timeout>();
   private nextTimer = 1;
 
-  constructor(hub: InProcessHub, nodeIds: readonly string[]) {
+  constructor(hub: InProcessHub, nodeIds: () => readonly string[]) {
     const timers: Timers = {
       schedule: (delayMs, callback) => {
         const id = this.nextTimer++;

@@ -23,6 +23,8 @@ const manifestSchema = z.object({
       vns: z.array(z.object({ id: z.string(), nodeId: z.string(), driveId: z.string() })),
     })).min(1),
   }),
+  foundingVoters: z.array(z.string()).optional(),
+  retiredNodeIds: z.array(z.string()).optional(),
 });
 
 export interface DataDirManifest {
@@ -30,7 +32,12 @@ export interface DataDirManifest {
   readonly clusterId: string;
   readonly name: string;
   readonly createdAt: string;
+  /** The nodes' current topology (it grows with scale-out and shrinks with decommission). */
   readonly topology: ClusterTopology;
+  /** The controller voters the cluster was created with (Raft's base configuration). */
+  readonly foundingVoters?: readonly string[];
+  /** Nodes a decommission removed: their ids are never reused. */
+  readonly retiredNodeIds?: readonly string[];
 }
 
 export const MANIFEST_FILE = 'cluster.json';
@@ -128,7 +135,8 @@ export function readManifest(dataDir: string): DataDirManifest | undefined {
   }
   const parsed = manifestSchema.safeParse(JSON.parse(text));
   if (!parsed.success) throw new DataDirError(`${join(dataDir, MANIFEST_FILE)} is not a Tessera cluster manifest (${parsed.error.issues[0]?.message ?? 'invalid'})`);
-  return parsed.data;
+  const { foundingVoters, retiredNodeIds, ...rest } = parsed.data;
+  return { ...rest, ...(foundingVoters === undefined ? {} : { foundingVoters }), ...(retiredNodeIds === undefined ? {} : { retiredNodeIds }) };
 }
 
 export function writeManifest(dataDir: string, manifest: DataDirManifest): void {

@@ -4,19 +4,26 @@
 // console's questions from the controller's committed state.
 
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DriveFault } from '../../engine/drives/drive-model';
 import type { CommandResult, ControllerCommand } from '../../engine/controller/commands';
 import type { RaftStatusView } from '../../engine/controller/raft-port';
 import { emptyControllerState, type ControllerState } from '../../engine/controller/state';
 import { DEFAULT_SETTINGS } from '../../engine/controller/settings';
-import { TesseraNode } from '../../engine/node/tessera-node';
-import { buildTopology, type ClusterTopology } from '../../engine/topology/topology';
+import { controllerVoters, TesseraNode } from '../../engine/node/tessera-node';
+import { allDrives, buildNodeSpec, buildTopology, nextNodeIds, TOPOLOGY_LIMITS, type ClusterTopology, type NodeSpec } from '../../engine/topology/topology';
 import type { ClusterConfig } from '../config/cluster-config';
 import { InProcessHub } from '../runtime/in-process-transport';
 import { RealNodeRuntime } from '../runtime/real-runtime';
 import { DataClient } from './data-client';
 import { ensureWritableDataDir, lockDataDir, readManifest, writeManifest, type DataDirManifest } from './data-dir';
-import type { ClusterOverview, NodeOverview } from './overview';
+import type { DriveDevice } from '../runtime/drive-device';
+import { buildOverview, type ClusterOverview } from './overview';
+import { RebuildTracker } from './rebuild-tracker';
+import { clusterMttdl, DriveMonitor, type DriveView, type MttdlView } from './drive-health';
+import { OperationTracker, type OperationView } from './operation-tracker';
+import { applyCommand } from '../../engine/controller/apply';
 import { makeControllerWiring } from './wiring';
 
 interface RunningNode {
@@ -33,6 +40,20 @@ export interface EmbeddedClusterOptions {
 /** How long start-up waits for the controller to elect a leader and bootstrap. */
 export const CONTROLLER_READY_TIMEOUT_MS = 20_000;
 const CONTROLLER_POLL_MS = 25;
+/** How often the process checks that the nodes it runs match the committed topology. */
+export const TOPOLOGY_FOLLOW_MS = 250;
+/** Nodes one scale-out may add. */
+export const SCALE_OUT_NODES_MAX = 16;
+/** An operator command is retried this long while the controller has no leader. */
+export const OPERATOR_PROPOSE_TIMEOUT_MS = 10_000;
+
+export interface ScaleOutRequest {
+  readonly nodes: number;
+  readonly vnsPerNode: number;
+  readonly drivesPerNode: number;
+  readonly driveCapacityBytes: number;
+  readonly actor: string;
+}
 
 export class ControllerError extends Error {
   override readonly name = 'ControllerError';
@@ -47,8 +68,20 @@ export class EmbeddedCluster {
   private readonly startedAtMs = performance.now();
   private releaseLock: (() => void) | undefined;
   private dataClient: DataClient | undefined;
+  /** Nodes a drill stopped on purpose: the topology follower leaves them down. */
+  private readonly drilled = new Set<string>();
+  private followTimer: NodeJS.Timeout | undefined;
+  private following = false;
+  private closing = false;
+  readonly rebuilds = new RebuildTracker();
+  private readonly driveMonitor = new DriveMonitor();
+  private readonly operationTracker = new OperationTracker();
 
-  private constructor(private readonly options: EmbeddedClusterOptions, readonly manifest: DataDirManifest) {}
+  private constructor(private readonly options: EmbeddedClusterOptions, private manifestValue: DataDirManifest) {}
+
+  get manifest(): DataDirManifest {
+    return this.manifestValue;
+  }
 
   /** Opens (or creates) the cluster in the data directory and waits until the controller serves. */
   static async open(options: EmbeddedClusterOptions): Promise<EmbeddedCluster> {
@@ -76,6 +109,8 @@ export class EmbeddedCluster {
       cluster.releaseLock = releaseLock;
       await cluster.startNodes();
       await cluster.ensureBootstrapped();
+      await cluster.followTopology();
+      cluster.startFollowing();
       return cluster;
     } catch (error) {
       if (cluster !== undefined) await cluster.close();
@@ -84,17 +119,24 @@ export class EmbeddedCluster {
     }
   }
 
+  /** The committed topology once the controller has one, else the manifest's. */
   get topology(): ClusterTopology {
-    return this.manifest.topology;
+    const state = this.controllerState();
+    return state.clusterId === this.manifest.clusterId ? state.topology : this.manifest.topology;
+  }
+
+  /** Raft's base configuration: the voters the cluster was created with. */
+  private foundingVoters(): readonly string[] {
+    return this.manifest.foundingVoters ?? controllerVoters(this.manifest.topology.nodes.map((n) => n.id));
   }
 
   private async startNodes(): Promise<void> {
-    await Promise.all(this.topology.nodes.map((spec) => this.startNode(spec.id)));
+    await Promise.all(this.manifest.topology.nodes.map((spec) => this.startNode(spec.id)));
   }
 
-  private startNode(nodeId: string): Promise<void> {
+  private startNode(nodeId: string, topology: ClusterTopology = this.manifest.topology): Promise<void> {
     const settings = this.options.config.settings;
-    const bootstrap = { clusterId: this.manifest.clusterId, topology: this.topology };
+    const bootstrap = { clusterId: this.manifest.clusterId, topology, voters: this.foundingVoters() };
     const wiring = makeControllerWiring(settings.heartbeatIntervalMs);
     const runtime = new RealNodeRuntime(nodeId, join(this.options.dataDir, nodeId), this.hub, this.options.log);
     const node = new TesseraNode(runtime, { heartbeatIntervalMs: settings.heartbeatIntervalMs, failureDetectionTimeoutMs: settings.failureDetectionTimeoutMs }, wiring);
@@ -106,8 +148,220 @@ export class EmbeddedCluster {
 
   /** The server's client of the data plane (HTTP API, console). */
   get data(): DataClient {
-    this.dataClient ??= new DataClient(this.hub, this.topology.nodes.map((n) => n.id));
+    this.dataClient ??= new DataClient(this.hub, () => this.topology.nodes.map((n) => n.id).filter((id) => this.nodes.has(id)));
     return this.dataClient;
+  }
+
+  private writeManifest(manifest: DataDirManifest): void {
+    writeManifest(this.options.dataDir, manifest);
+    this.manifestValue = manifest;
+  }
+
+  private startFollowing(): void {
+    const loop = (): void => {
+      void this.followTopology().catch((error: unknown) => this.options.log(`following the topology failed: ${String(error)}`))
+        .finally(() => { if (!this.closing) this.followTimer = setTimeout(loop, TOPOLOGY_FOLLOW_MS); });
+    };
+    this.followTimer = setTimeout(loop, TOPOLOGY_FOLLOW_MS);
+  }
+
+  /**
+   * Runs exactly the nodes of the committed topology: starts a node a scale-out added (also one
+   * whose start was interrupted by a crash), stops a node a decommission removed, and keeps the
+   * manifest in step so a restart opens the same nodes. Nodes a drill failed stay down.
+   */
+  private async followTopology(): Promise<void> {
+    if (this.following || this.closing) return;
+    this.following = true;
+    try {
+      const state = this.controllerState();
+      this.rebuilds.observe(state, this.overviewCounts(state));
+      this.driveMonitor.sample(this.devices());
+      this.operationTracker.observe(state, this.copiedBytes());
+      if (state.clusterId !== this.manifest.clusterId) return;
+      const committed = new Set(state.topology.nodes.map((n) => n.id));
+      for (const spec of state.topology.nodes) {
+        if (!this.nodes.has(spec.id) && !this.drilled.has(spec.id)) {
+          this.options.log(`starting node ${spec.id} (in the committed topology)`);
+          await this.startNode(spec.id, state.topology);
+        }
+      }
+      const removed = [...this.nodes.keys()].filter((id) => !committed.has(id) && state.operations.some((op) => op.kind === 'decommission' && op.state === 'done' && op.nodes.includes(id)));
+      for (const id of removed) {
+        await this.stopNode(id);
+        this.options.log(`node ${id} left the cluster (decommissioned); its directory ${join(this.options.dataDir, id)} can be deleted`);
+      }
+      const manifestIds = this.manifest.topology.nodes.map((n) => n.id).join(',');
+      if (manifestIds !== state.topology.nodes.map((n) => n.id).join(',')) {
+        const retired = new Set([...(this.manifest.retiredNodeIds ?? []), ...this.manifest.topology.nodes.map((n) => n.id).filter((id) => !committed.has(id))]);
+        this.writeManifest({ ...this.manifest, topology: state.topology, foundingVoters: this.foundingVoters(), retiredNodeIds: [...retired].sort() });
+      }
+    } finally {
+      this.following = false;
+    }
+  }
+
+  private async stopNode(nodeId: string): Promise<void> {
+    const running = this.nodes.get(nodeId);
+    if (running === undefined) return;
+    this.hub.setIsolated(nodeId, true);
+    running.node.stop();
+    await running.runtime.shutdown();
+    this.nodes.delete(nodeId);
+  }
+
+  /** Proposes, retrying while the controller has no leader (an election is under way). */
+  private async proposeRetrying(command: ControllerCommand): Promise<CommandResult> {
+    const deadline = performance.now() + OPERATOR_PROPOSE_TIMEOUT_MS;
+    for (;;) {
+      const result = await this.propose(command);
+      if (result.ok || !['NoLeader', 'NotLeader'].includes(result.code) || performance.now() > deadline) return result;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private async proposeOrThrow(command: ControllerCommand): Promise<void> {
+    const result = await this.proposeRetrying(command);
+    if (!result.ok) throw new ControllerError(result.code, result.message);
+  }
+
+  /**
+   * Scale-out: new nodes start empty (joining the controller as Raft learners), the controller
+   * commits them with a target map, and its leader migrates slices onto them. Returns the
+   * operation id; progress is in `operations()`.
+   */
+  async scaleOut(request: ScaleOutRequest): Promise<{ readonly operationId: string; readonly nodes: readonly string[] }> {
+    const L = TOPOLOGY_LIMITS;
+    if (!Number.isInteger(request.nodes) || request.nodes < 1 || request.nodes > SCALE_OUT_NODES_MAX) throw new ControllerError('InvalidArgument', `nodes: must be an integer in 1..${SCALE_OUT_NODES_MAX} (found ${request.nodes})`);
+    if (!Number.isInteger(request.vnsPerNode) || request.vnsPerNode < L.vnsPerNodeMin || request.vnsPerNode > L.vnsPerNodeMax) throw new ControllerError('InvalidArgument', `vnsPerNode: must be an integer in ${L.vnsPerNodeMin}..${L.vnsPerNodeMax} (found ${request.vnsPerNode})`);
+    if (!Number.isInteger(request.drivesPerNode) || request.drivesPerNode < L.drivesPerNodeMin || request.drivesPerNode > L.drivesPerNodeMax) throw new ControllerError('InvalidArgument', `drivesPerNode: must be an integer in ${L.drivesPerNodeMin}..${L.drivesPerNodeMax} (found ${request.drivesPerNode})`);
+    const state = this.controllerState();
+    const running = state.operations.find((op) => op.state === 'running');
+    if (running !== undefined) throw new ControllerError('Conflict', `operation ${running.id} (${running.kind}) is running; wait for it or cancel it first`);
+    const used = [...state.topology.nodes.map((n) => n.id), ...this.manifest.topology.nodes.map((n) => n.id), ...(this.manifest.retiredNodeIds ?? [])];
+    const specs: NodeSpec[] = nextNodeIds(used, request.nodes).map((id) => buildNodeSpec(id, request));
+    const grown: ClusterTopology = { nodes: [...state.topology.nodes, ...specs] };
+    // A directory left by a join that never committed (a crash mid-way) is not a member: start clean.
+    for (const spec of specs) rmSync(join(this.options.dataDir, spec.id), { recursive: true, force: true });
+    await Promise.all(specs.map((spec) => this.startNode(spec.id, grown)));
+    const result = await this.proposeRetrying({ type: 'scale-out.start', actor: request.actor, timeMs: Date.now(), nodes: specs });
+    if (!result.ok) {
+      for (const spec of specs) {
+        await this.stopNode(spec.id);
+        rmSync(join(this.options.dataDir, spec.id), { recursive: true, force: true });
+      }
+      throw new ControllerError(result.code, result.message);
+    }
+    await this.followTopology();
+    const operation = this.controllerState().operations.find((op) => op.kind === 'scale-out' && op.nodes.includes(specs[0]?.id ?? ''));
+    this.options.log(`scale-out: added ${specs.map((s) => s.id).join(', ')}; operation ${operation?.id ?? '?'}`);
+    return { operationId: operation?.id ?? '', nodes: specs.map((s) => s.id) };
+  }
+
+  async decommission(nodeId: string, actor: string): Promise<{ readonly operationId: string }> {
+    await this.proposeOrThrow({ type: 'decommission.start', actor, timeMs: Date.now(), nodeId });
+    const operation = this.controllerState().operations.find((op) => op.kind === 'decommission' && op.nodes.includes(nodeId) && op.state !== 'cancelled');
+    return { operationId: operation?.id ?? '' };
+  }
+
+  async rebalance(actor: string, reason: string): Promise<void> {
+    await this.proposeOrThrow({ type: 'rebalance.start', actor, timeMs: Date.now(), reason });
+  }
+
+  async cancelOperation(operationId: string, actor: string, reason: string): Promise<void> {
+    await this.proposeOrThrow({ type: 'operation.cancel', actor, timeMs: Date.now(), operationId, reason });
+  }
+
+  /** The device of a drive of a running node. */
+  private device(driveId: string): DriveDevice {
+    const node = this.topology.nodes.find((n) => n.drives.some((d) => d.id === driveId));
+    if (node === undefined) throw new ControllerError('NotFound', `driveId: no drive ${driveId}`);
+    const running = this.nodes.get(node.id);
+    if (running === undefined) throw new ControllerError('Conflict', `driveId: node ${node.id} of ${driveId} is not running`);
+    return running.runtime.device(driveId);
+  }
+
+  /**
+   * Drive drills. fail: the device dies; its node notices, stops serving its VNs and reports it,
+   * and the controller fails their slices over (resolves once that is committed). slow / errors:
+   * extra latency or damaged reads (checksums catch them, the other copy repairs); clear ends those.
+   */
+  async injectDriveFault(driveId: string, fault: DriveFault | null): Promise<void> {
+    const device = this.device(driveId);
+    if (device.failed() && fault?.mode !== 'failed') throw new ControllerError('Conflict', `driveId: ${driveId} has failed; replace it`);
+    device.setFault(fault);
+    this.options.log(`drill: drive ${driveId} ${fault === null ? 'fault cleared' : fault.mode}`);
+    if (fault?.mode !== 'failed') return;
+    const deadline = performance.now() + OPERATOR_PROPOSE_TIMEOUT_MS;
+    while (performance.now() < deadline) {
+      if (this.controllerState().drives[driveId]?.state === 'failed') return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new ControllerError('Timeout', `drive ${driveId} failed, but the controller has not committed it within ${OPERATOR_PROPOSE_TIMEOUT_MS} ms`);
+  }
+
+  /** Swaps in a new, empty drive; the controller then rebalances roles onto its VNs. */
+  async replaceDrive(driveId: string, actor: string): Promise<void> {
+    const device = this.device(driveId);
+    const state = this.controllerState();
+    const vnsOnDrive = new Set(state.topology.nodes.flatMap((n) => n.vns).filter((v) => v.driveId === driveId).map((v) => v.id));
+    if (state.drives[driveId]?.state !== 'failed' && Object.values(state.containers).some((c) => c.slices.some((s) => s.inSync.some((vn) => vnsOnDrive.has(vn))))) {
+      // A working drive is retired first: its slices fail over before its data is wiped.
+      await this.proposeOrThrow({ type: 'drive.fail', actor, timeMs: Date.now(), driveId, reason: 'taken out for replacement' });
+    }
+    const blocking = Object.values(this.controllerState().containers).reduce((n, c) => n + c.slices.filter((s) => s.inSync.some((vn) => vnsOnDrive.has(vn))).length, 0);
+    if (blocking > 0) throw new ControllerError('Conflict', `driveId: ${blocking} slices still count on their copy on ${driveId}; bring their other copy's node back first`);
+    await device.replace();
+    await this.proposeOrThrow({ type: 'drive.replace', actor, timeMs: Date.now(), driveId, reason: `replaced by ${actor}` });
+    this.options.log(`drive ${driveId} replaced`);
+  }
+
+  /** Devices of running nodes by drive id (wear counters, faults). */
+  devices(): Map<string, DriveDevice> {
+    const out = new Map<string, DriveDevice>();
+    for (const { runtime } of this.nodes.values()) for (const [id, device] of runtime.devices()) out.set(id, device);
+    return out;
+  }
+
+  /** Bytes copied by rebuilds and migrations since each node started, summed. */
+  copiedBytes(): number {
+    let total = 0;
+    for (const { node } of this.nodes.values()) total += node.getData()?.copiedBytes() ?? 0;
+    return total;
+  }
+
+  /** The controller leader's view of the running operation's progress. */
+  operationProgress(): ReturnType<TesseraNode['operationProgress']> {
+    return this.leaderNode()?.node.operationProgress() ?? null;
+  }
+
+  driveViews(): DriveView[] {
+    return this.driveMonitor.views(this.controllerState(), this.devices());
+  }
+
+  mttdl(): MttdlView | null {
+    return clusterMttdl(this.controllerState(), this.rebuilds.measuredRebuildMs());
+  }
+
+  operationViews(): OperationView[] {
+    const progress = this.operationProgress();
+    return this.operationTracker.views(this.controllerState(), this.copiedBytes(), progress);
+  }
+
+  /** What a scale-out would do, computed by the same apply the controller runs, without proposing it. */
+  previewScaleOut(request: Omit<ScaleOutRequest, 'actor'>): { readonly plannedMoves: number; readonly idealMoves: number; readonly nodes: readonly string[]; readonly problem: string | null } {
+    const state = this.controllerState();
+    const used = [...state.topology.nodes.map((n) => n.id), ...(this.manifest.retiredNodeIds ?? [])];
+    const specs = nextNodeIds(used, Math.max(1, Math.min(SCALE_OUT_NODES_MAX, request.nodes))).map((id) => buildNodeSpec(id, request));
+    const outcome = applyCommand(state, { type: 'scale-out.start', actor: 'preview', timeMs: Date.now(), nodes: specs }, state.appliedIndex + 1, makeControllerWiring(state.settings.heartbeatIntervalMs).placement);
+    const op = outcome.state.operations[outcome.state.operations.length - 1];
+    if (!outcome.result.ok || op === undefined) return { plannedMoves: 0, idealMoves: 0, nodes: specs.map((s) => s.id), problem: outcome.result.ok ? 'no plan' : outcome.result.message };
+    return { plannedMoves: op.plannedMoves, idealMoves: op.idealMoves, nodes: specs.map((s) => s.id), problem: null };
+  }
+
+  /** Every drive of the committed topology, for views. */
+  allDriveIds(): string[] {
+    return allDrives(this.topology).map((d) => d.id);
   }
 
   /**
@@ -117,6 +371,7 @@ export class EmbeddedCluster {
   async failNode(nodeId: string): Promise<void> {
     const running = this.nodes.get(nodeId);
     if (running === undefined) throw new ControllerError('NotFound', `nodeId: no running node ${nodeId}`);
+    this.drilled.add(nodeId);
     this.hub.setIsolated(nodeId, true);
     running.node.stop();
     await running.runtime.shutdown();
@@ -135,7 +390,8 @@ export class EmbeddedCluster {
     if (!this.topology.nodes.some((n) => n.id === nodeId)) throw new ControllerError('NotFound', `nodeId: no node ${nodeId}`);
     this.hub.detach(nodeId);
     this.hub.setIsolated(nodeId, false);
-    await this.startNode(nodeId);
+    this.drilled.delete(nodeId);
+    await this.startNode(nodeId, this.topology);
     this.options.log(`drill: node ${nodeId} restarted`);
   }
 
@@ -207,81 +463,31 @@ export class EmbeddedCluster {
 
   overview(): ClusterOverview {
     const state = this.controllerState();
-    const failureDetectionTimeoutMs = state.settings.failureDetectionTimeoutMs;
-    const statuses = [...this.nodes.values()].map((n) => n.node.status());
-    const roles = new Map<string, { primaries: number; secondaries: number }>();
-    let slicesTwoCopies = 0;
+    const leader = this.raftStatuses().find((r) => r.role === 'leader');
+    return buildOverview({
+      manifest: this.manifest, state, topology: this.topology,
+      statuses: [...this.nodes.values()].map((n) => n.node.status()),
+      leader: leader === undefined ? undefined : { nodeId: leader.nodeId, term: leader.term, commitIndex: leader.commitIndex },
+      uptimeMs: Math.round(performance.now() - this.startedAtMs),
+    });
+  }
+
+  private overviewCounts(state: ControllerState): { readonly slicesOneCopy: number; readonly slicesNoCopy: number } {
     let slicesOneCopy = 0;
     let slicesNoCopy = 0;
     for (const container of Object.values(state.containers)) {
       for (const slice of container.slices) {
-        const p = roles.get(slice.primary) ?? { primaries: 0, secondaries: 0 };
-        p.primaries++;
-        roles.set(slice.primary, p);
-        const s = roles.get(slice.secondary) ?? { primaries: 0, secondaries: 0 };
-        s.secondaries++;
-        roles.set(slice.secondary, s);
-        if (slice.inSync.length >= 2) slicesTwoCopies++;
-        else if (slice.inSync.length === 1) slicesOneCopy++;
-        else slicesNoCopy++;
+        if (slice.inSync.length === 1) slicesOneCopy++;
+        else if (slice.inSync.length === 0) slicesNoCopy++;
       }
     }
-    const nodes: NodeOverview[] = this.topology.nodes.map((spec) => {
-      const own = statuses.find((s) => s.nodeId === spec.id);
-      // A node is up when it runs, a peer has heard it within the timeout, and the controller
-      // has not declared it down.
-      const heardBy = statuses.flatMap((s) => s.peers.filter((p) => p.nodeId === spec.id && p.lastHeardAgoMs !== null));
-      const freshestAgoMs = heardBy.length === 0 ? null : Math.min(...heardBy.map((p) => p.lastHeardAgoMs ?? Infinity));
-      const running = own?.lifecycle === 'running';
-      const declared = state.nodeStates[spec.id];
-      const state_: NodeOverview['state'] = own?.lifecycle === 'starting' ? 'starting'
-        : running && declared !== 'down' && freshestAgoMs !== null && freshestAgoMs <= failureDetectionTimeoutMs ? 'up' : 'down';
-      const bytesByDrive = new Map(own?.drives.map((d) => [d.id, d.bytesWritten]) ?? []);
-      return {
-        id: spec.id,
-        state: state_,
-        lastHeartbeatAgoMs: freshestAgoMs === null ? null : Math.round(freshestAgoMs),
-        vns: spec.vns.map((vn) => ({ id: vn.id, driveId: vn.driveId, state: state_ === 'up' ? 'up' : 'down', primaries: roles.get(vn.id)?.primaries ?? 0, secondaries: roles.get(vn.id)?.secondaries ?? 0 })),
-        drives: spec.drives.map((d) => ({ id: d.id, capacityBytes: d.capacityBytes, bytesWritten: bytesByDrive.get(d.id) ?? 0, state: 'ok' })),
-        error: own?.error ?? null,
-      };
-    });
-    const nodesUp = nodes.filter((n) => n.state === 'up').length;
-    const reasons: string[] = [];
-    const down = nodes.filter((n) => n.state !== 'up').map((n) => n.id);
-    if (down.length > 0) reasons.push(`node${down.length > 1 ? 's' : ''} not up: ${down.join(', ')}`);
-    if (slicesOneCopy + slicesNoCopy > 0) reasons.push(`${slicesOneCopy} slices with one copy, ${slicesNoCopy} with none`);
-    const leader = this.raftStatuses().find((r) => r.role === 'leader');
-    let availability: ClusterOverview['availability'] = state.availability;
-    if (leader === undefined) {
-      availability = 'offline';
-      reasons.push('the controller has no leader (no quorum)');
-    } else if (state.availability === 'offline') {
-      reasons.push(`offline: ${state.offlineReason ?? 'unknown reason'}`);
-    }
-    return {
-      clusterId: this.manifest.clusterId,
-      name: this.manifest.name,
-      createdAt: this.manifest.createdAt,
-      availability,
-      redundancy: down.length === 0 && slicesOneCopy + slicesNoCopy === 0 ? 'healthy' : 'degraded',
-      reasons,
-      nodes,
-      counts: {
-        nodesUp,
-        nodesTotal: nodes.length,
-        vns: nodes.reduce((sum, n) => sum + n.vns.length, 0),
-        drives: nodes.reduce((sum, n) => sum + n.drives.length, 0),
-        containers: Object.keys(state.containers).length,
-        slicesTwoCopies, slicesOneCopy, slicesNoCopy,
-      },
-      controller: { leaderId: leader?.nodeId ?? null, term: leader?.term ?? 0, commitIndex: leader?.commitIndex ?? 0 },
-      uptimeMs: Math.round(performance.now() - this.startedAtMs),
-    };
+    return { slicesOneCopy, slicesNoCopy };
   }
 
   /** Stops every node, flushes and closes the drives, and releases the data directory. */
   async close(): Promise<void> {
+    this.closing = true;
+    if (this.followTimer !== undefined) clearTimeout(this.followTimer);
     this.dataClient?.close();
     for (const { node } of this.nodes.values()) node.stop();
     await Promise.all([...this.nodes.values()].map(({ runtime }) => runtime.shutdown()));

@@ -8,6 +8,7 @@ import { drivesRouter } from './drives';
 import { nodesRouter } from './nodes';
 import { authRouter } from './auth';
 import { operationsRouter } from './operations';
+import { topologyRouter } from './topology';
 
 export const appRouter = router({
   cluster: clusterRouter,
@@ -18,6 +19,7 @@ export const appRouter = router({
   controlPlane: controlPlaneRouter,
   auth: authRouter,
   operations: operationsRouter,
+  topology: topologyRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { DurableStore, Logger, NodeId, NodeRuntime, TimerId, Timers } from '../../engine/runtime/runtime';
 import { SeededRandom } from '../../engine/sim/prng';
 import type { InProcessHub } from './in-process-transport';
+import { DriveDevice } from './drive-device';
 import { LmdbStore } from './lmdb-store';
 
 export class RealNodeRuntime implements NodeRuntime {
@@ -20,7 +21,7 @@ export class RealNodeRuntime implements NodeRuntime {
   readonly transport;
   readonly systemStore: LmdbStore;
   readonly log: Logger;
-  private readonly drives = new Map<string, LmdbStore>();
+  private readonly drives = new Map<string, DriveDevice>();
   private readonly activeTimers = new Map<TimerId, NodeJS.Timeout>();
   private nextTimerId = 1;
   private stopped = false;
@@ -53,15 +54,22 @@ export class RealNodeRuntime implements NodeRuntime {
   }
 
   driveStore(driveId: string): DurableStore {
-    let store = this.drives.get(driveId);
-    if (store === undefined) {
+    return this.device(driveId);
+  }
+
+  /** The device behind a drive (wear counters, fault injection, replacement). */
+  device(driveId: string): DriveDevice {
+    let device = this.drives.get(driveId);
+    if (device === undefined) {
       // Drive ids look like "node-1/drive-0": the directory is the part after the node.
-      const dir = join(this.nodeDir, driveId.split('/').pop() ?? driveId);
-      makeDirs(dir);
-      store = new LmdbStore(dir);
-      this.drives.set(driveId, store);
+      device = new DriveDevice(join(this.nodeDir, driveId.split('/').pop() ?? driveId));
+      this.drives.set(driveId, device);
     }
-    return store;
+    return device;
+  }
+
+  devices(): ReadonlyMap<string, DriveDevice> {
+    return this.drives;
   }
 
   /** Stops timers, then flushes and closes every store of this node. */

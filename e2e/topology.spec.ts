@@ -36,7 +36,7 @@ test('scale-out from the console: the preview gives moves against ideal, the for
   await expect(page.getByRole('alert').filter({ hasText: 'Nodes to add: a whole number in 1..16' })).toBeVisible();
   await expect(form.getByRole('button', { name: 'Scale out' })).toBeDisabled();
   await form.getByLabel('Nodes to add').fill('1');
-  await expect(page.getByLabel('Scale-out preview')).toContainText(/adds node-4; \d+ role moves \(ideal 2048, ratio 1\.0\d\d\)/);
+  await expect(page.getByLabel('Scale-out preview')).toContainText(/adds node-4; \d+ copy moves \(ideal 2048, ratio 1\.0\d\d\)/);
 
   page.once('dialog', (dialog) => { void dialog.accept(); });
   await form.getByRole('button', { name: 'Scale out' }).click();

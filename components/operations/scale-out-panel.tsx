@@ -55,7 +55,7 @@ export function ScaleOutPanel({ canOperate }: { canOperate: boolean }) {
         onSubmit={(e) => {
           e.preventDefault();
           if (problems.length > 0 || p === undefined || p.problem !== null) return;
-          if (window.confirm(`Add ${p.nodes.join(', ')}? ${p.plannedMoves} slice roles will move to them while the cluster keeps serving.`)) scaleOut.mutate(shape);
+          if (window.confirm(`Add ${p.nodes.join(', ')}? ${p.plannedMoves} slice copies will be made on them while the cluster keeps serving.`)) scaleOut.mutate(shape);
         }}>
         {FIELDS.map((f) => (
           <label key={f.key} className="flex flex-col text-sm">{f.label}
@@ -70,7 +70,7 @@ export function ScaleOutPanel({ canOperate }: { canOperate: boolean }) {
       {problems.map((problem) => <p key={problem} role="alert" className="text-sm text-red-600">{problem}</p>)}
       {problems.length === 0 && p !== undefined && (
         <p aria-label="Scale-out preview" className="text-sm text-slate-600 dark:text-slate-400">
-          {p.problem !== null ? `Cannot plan: ${p.problem}` : `Preview: adds ${p.nodes.join(', ')}; ${p.plannedMoves} role moves (ideal ${p.idealMoves}${p.idealMoves > 0 ? `, ratio ${(p.plannedMoves / p.idealMoves).toFixed(3)}` : ''}).`}
+          {p.problem !== null ? `Cannot plan: ${p.problem}` : `Preview: adds ${p.nodes.join(', ')}; ${p.plannedMoves} copy moves (ideal ${p.idealMoves}${p.idealMoves > 0 ? `, ratio ${(p.plannedMoves / p.idealMoves).toFixed(3)}` : ''}).`}
         </p>
       )}
       {[scaleOut, cancel, rebalance].filter((m) => m.isError).map((m, i) => <p key={i} role="alert" className="text-sm text-red-600">{m.error.message}</p>)}
@@ -83,7 +83,7 @@ export function ScaleOutPanel({ canOperate }: { canOperate: boolean }) {
           </div>
           <progress aria-label="Operation progress" max={100} value={running.percentDone} className="w-full" />
           <p className="text-sm">
-            {running.doneMoves} of {running.plannedMoves} role moves ({running.percentDone.toFixed(1)}%)
+            {running.doneMoves} of {running.plannedMoves} copy moves ({running.percentDone.toFixed(1)}%)
             {running.copying !== null ? ` · ${running.copying} slices copying, ${running.blocked ?? 0} waiting` : ''}
             {` · ${(running.bytesCopied / MB).toFixed(1)} MB copied`}
             {running.bytesPerSecond > 0 ? ` at ${(running.bytesPerSecond / MB).toFixed(1)} MB/s` : ''}

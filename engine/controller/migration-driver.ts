@@ -17,7 +17,7 @@ import type { ClusterOperation, ControllerState, SliceEntry, TargetRoles } from 
 import { stateVnHealth, type VnHealth } from './vn-health';
 
 /** Copies in flight whose source primary is on one node (each one is a slice being copied). */
-export const MIGRATION_COPIES_PER_NODE_MAX = 16;
+export const MIGRATION_COPIES_PER_NODE_MAX = 64;
 /** Changes in one proposal. */
 export const MIGRATION_CHANGES_PER_PROPOSAL_MAX = 128;
 
@@ -25,7 +25,29 @@ function mismatches(entry: SliceEntry, target: TargetRoles): number {
   return (entry.primary === target[0] ? 0 : 1) + (entry.secondary === target[1] ? 0 : 1);
 }
 
-/** Role moves still to make (0 when every slice holds its target roles and no learner is left). */
+/** Target VNs of a slice that hold no copy of it yet: the copies still to make. */
+function copiesToMake(entry: SliceEntry, target: TargetRoles): number {
+  const held = [entry.primary, entry.secondary];
+  return (held.includes(target[0]) ? 0 : 1) + (held.includes(target[1]) ? 0 : 1);
+}
+
+/**
+ * Slice copies still to make for the operation: the unit of its progress, since copies are
+ * what costs (bytes over the network); switching roles among copies already held is a
+ * metadata change.
+ */
+export function remainingCopies(state: ControllerState, operation: ClusterOperation): number {
+  let left = 0;
+  for (const [name, targets] of Object.entries(operation.targets)) {
+    state.containers[name]?.slices.forEach((entry, slice) => {
+      const target = targets[slice];
+      if (target !== undefined) left += copiesToMake(entry, target);
+    });
+  }
+  return left;
+}
+
+/** Role mismatches left (0 when every slice holds its target roles and no learner is left). */
 export function remainingMoves(state: ControllerState, operation: ClusterOperation): number {
   let left = 0;
   for (const [name, targets] of Object.entries(operation.targets)) {
@@ -40,6 +62,7 @@ export function remainingMoves(state: ControllerState, operation: ClusterOperati
 }
 
 export interface MigrationProgress {
+  /** Slice copies still to make. */
   readonly remainingMoves: number;
   /** Slices being copied now. */
   readonly copying: number;
@@ -74,6 +97,7 @@ export function nextMigrationChanges(state: ControllerState, operation: ClusterO
   const changes: SliceChange[] = [];
   const candidates: Array<{ container: string; slice: number; entry: SliceEntry; target: TargetRoles }> = [];
   let remaining = 0;
+  let remainingCopyCount = 0;
   let copying = 0;
   let blocked = 0;
   let learners = 0;
@@ -85,6 +109,7 @@ export function nextMigrationChanges(state: ControllerState, operation: ClusterO
       const target = targets[slice];
       if (target === undefined) return;
       remaining += mismatches(entry, target);
+      remainingCopyCount += copiesToMake(entry, target);
       if (entry.learner !== undefined) {
         learners++;
         if (!entry.inSync.includes(entry.learner)) {
@@ -133,5 +158,5 @@ export function nextMigrationChanges(state: ControllerState, operation: ClusterO
     copiesFrom.set(source, (copiesFrom.get(source) ?? 0) + 1);
     changes.push({ container, slice, expectedEpoch: entry.epoch, primary: entry.primary, secondary: entry.secondary, inSync: [...entry.inSync], learner, reason: `migration: copy to ${learner}` });
   }
-  return { changes, progress: { remainingMoves: remaining, copying, blocked }, complete: remaining === 0 && learners === 0 };
+  return { changes, progress: { remainingMoves: remainingCopyCount, copying, blocked }, complete: remaining === 0 && learners === 0 };
 }

@@ -6,7 +6,7 @@
 import { allVns, TOPOLOGY_LIMITS, type NodeSpec, type VnSpec } from '../topology/topology';
 import type { DecommissionCommand, OperationEndCommand, RebalanceCommand, ScaleOutCommand } from './commands';
 import type { EventCode, EventSeverity, EventSubject } from './events';
-import { remainingMoves } from './migration-driver';
+import { remainingCopies, remainingMoves } from './migration-driver';
 import {
   OPERATIONS_RETAINED_MAX, runningOperation,
   type ClusterOperation, type ContainerRecord, type ControllerState, type NodeAdminState, type OperationKind, type TargetRoles,
@@ -31,23 +31,36 @@ export type OperationOutcome = { readonly ok: true; readonly state: ControllerSt
 
 const refuse = (code: string, message: string): OperationOutcome => ({ ok: false, code, message });
 
-/** Targets for every container over the VNs that may hold roles, and the plan's move counts. */
-function plan(state: ControllerState, placement: Placement, roleVns: readonly VnSpec[], addedVnIds: ReadonlySet<string>): { targets: Record<string, TargetRoles[]>; plannedMoves: number; idealMoves: number } {
+/**
+ * Targets for every container over the VNs that may hold roles, and the plan's move counts.
+ * A move is a slice copy made on a VN that holds none (what costs bytes); role switches among
+ * copies already held are free. The ideal is the least any scheme reaching the same balanced
+ * role counts must copy: every VN that gains roles gets at least that many new copies. For a
+ * scale-out that is the new VNs' share; for a decommission, the leaving node's roles.
+ */
+function plan(state: ControllerState, placement: Placement, roleVns: readonly VnSpec[]): { targets: Record<string, TargetRoles[]>; plannedMoves: number; idealMoves: number } {
   const targets: Record<string, TargetRoles[]> = {};
   let plannedMoves = 0;
-  let idealMoves = 0;
+  const gain = new Map<string, number>();
+  const bump = (vn: string, by: number): void => { gain.set(vn, (gain.get(vn) ?? 0) + by); };
   for (const [name, container] of Object.entries(state.containers)) {
     const map = container.slices.map((s) => ({ primary: s.primary, secondary: s.secondary }));
     const target = placement.rebalance(roleVns, map);
     targets[name] = target.map((t) => [t.primary, t.secondary] as const);
     target.forEach((t, slice) => {
       const old = map[slice];
-      if (old?.primary !== t.primary) plannedMoves++;
-      if (old?.secondary !== t.secondary) plannedMoves++;
-      if (addedVnIds.has(t.primary)) idealMoves++;
-      if (addedVnIds.has(t.secondary)) idealMoves++;
+      const held = [old?.primary, old?.secondary];
+      if (!held.includes(t.primary)) plannedMoves++;
+      if (!held.includes(t.secondary)) plannedMoves++;
+      bump(t.primary, 1);
+      bump(t.secondary, 1);
+      if (old !== undefined) {
+        bump(old.primary, -1);
+        if (old.secondary !== '') bump(old.secondary, -1);
+      }
     });
   }
+  const idealMoves = [...gain.values()].reduce((sum, g) => sum + Math.max(0, g), 0);
   return { targets, plannedMoves, idealMoves };
 }
 
@@ -64,10 +77,10 @@ function replaceOperation(state: ControllerState, operation: ClusterOperation): 
 /** Placement refused the plan (too few nodes that may hold roles, for instance). */
 class PlanError extends Error {}
 
-function start(state: ControllerState, ctx: OperationApplyContext, kind: OperationKind, actor: string, timeMs: number, nodes: readonly string[], roleVns: readonly VnSpec[], added: ReadonlySet<string>): { state: ControllerState; operation: ClusterOperation } {
+function start(state: ControllerState, ctx: OperationApplyContext, kind: OperationKind, actor: string, timeMs: number, nodes: readonly string[], roleVns: readonly VnSpec[]): { state: ControllerState; operation: ClusterOperation } {
   let planned: ReturnType<typeof plan>;
   try {
-    planned = plan(state, ctx.placement, roleVns, added);
+    planned = plan(state, ctx.placement, roleVns);
   } catch (error) {
     // The apply is total: a plan placement cannot make is refused, the same on every replica.
     throw new PlanError(`placement: ${error instanceof Error ? error.message : String(error)}`);
@@ -144,10 +157,9 @@ function scaleOut(state: ControllerState, command: ScaleOutCommand, ctx: Operati
   for (const node of command.nodes) nodeStates[node.id] = 'up';
   const grown: ControllerState = { ...state, topology: { nodes: [...state.topology.nodes, ...command.nodes] }, nodeStates };
   for (const node of command.nodes) ctx.emit('info', 'node.added', { kind: 'node', id: node.id }, `node ${node.id} added with ${node.vns.length} VNs on ${node.drives.length} drives`);
-  const added = new Set(command.nodes.flatMap((n) => n.vns.map((v) => v.id)));
-  const { state: next, operation } = start(grown, ctx, 'scale-out', command.actor, command.timeMs, command.nodes.map((n) => n.id), roleVnsOf(grown), added);
+  const { state: next, operation } = start(grown, ctx, 'scale-out', command.actor, command.timeMs, command.nodes.map((n) => n.id), roleVnsOf(grown));
   ctx.emit('info', 'operation.started', { kind: 'operation', id: operation.id },
-    `scale-out to ${next.topology.nodes.length} nodes: ${operation.plannedMoves} role moves planned${ratioText(operation)}`);
+    `scale-out to ${next.topology.nodes.length} nodes: ${operation.plannedMoves} copy moves planned${ratioText(operation)}`);
   return { ok: true, state: next };
 }
 
@@ -161,17 +173,17 @@ function decommission(state: ControllerState, command: DecommissionCommand, ctx:
   if (remaining < TOPOLOGY_LIMITS.nodeCountMin) return refuse('Conflict', `nodeId: a cluster keeps at least ${TOPOLOGY_LIMITS.nodeCountMin} nodes (it has ${state.topology.nodes.length})`);
   const draining: ControllerState = { ...state, nodeStates: { ...state.nodeStates, [command.nodeId]: current === 'up' ? 'draining' : current } };
   ctx.emit('warning', 'node.draining', { kind: 'node', id: command.nodeId }, `node ${command.nodeId} draining: its slices move to the other nodes`);
-  const { state: next, operation } = start(draining, ctx, 'decommission', command.actor, command.timeMs, [command.nodeId], roleVnsOf(draining, [], command.nodeId), new Set());
-  ctx.emit('info', 'operation.started', { kind: 'operation', id: operation.id }, `decommission of ${command.nodeId}: ${operation.plannedMoves} role moves planned`);
+  const { state: next, operation } = start(draining, ctx, 'decommission', command.actor, command.timeMs, [command.nodeId], roleVnsOf(draining, [], command.nodeId));
+  ctx.emit('info', 'operation.started', { kind: 'operation', id: operation.id }, `decommission of ${command.nodeId}: ${operation.plannedMoves} copy moves planned`);
   return { ok: true, state: operation.state === 'done' ? removeNode(next, command.nodeId, ctx) : next };
 }
 
 function rebalanceStart(state: ControllerState, command: RebalanceCommand, ctx: OperationApplyContext): OperationOutcome {
   const running = runningOperation(state);
   if (running !== undefined) return refuse('Conflict', `operation ${running.id} (${running.kind}) is running; wait for it or cancel it first`);
-  const { state: next, operation } = start(state, ctx, 'rebalance', command.actor, command.timeMs, [], roleVnsOf(state), new Set());
+  const { state: next, operation } = start(state, ctx, 'rebalance', command.actor, command.timeMs, [], roleVnsOf(state));
   ctx.emit('info', operation.state === 'done' ? 'operation.finished' : 'operation.started', { kind: 'operation', id: operation.id },
-    operation.state === 'done' ? `rebalance: the map is already balanced (${command.reason})` : `rebalance (${command.reason}): ${operation.plannedMoves} role moves planned`);
+    operation.state === 'done' ? `rebalance: the map is already balanced (${command.reason})` : `rebalance (${command.reason}): ${operation.plannedMoves} copy moves planned`);
   return { ok: true, state: next };
 }
 
@@ -210,16 +222,16 @@ export function applyOperationEnd(state: ControllerState, command: OperationEndC
         if (next.nodeStates[nodeId] === 'draining') next = { ...next, nodeStates: { ...next.nodeStates, [nodeId]: 'up' } };
       }
     }
-    const left = remainingMoves(next, operation);
+    const left = remainingCopies(next, operation);
     next = replaceOperation(next, { ...operation, state: 'cancelled', finishedAtMs: command.timeMs, message: command.reason });
     ctx.emit('warning', 'operation.cancelled', { kind: 'operation', id: operation.id },
-      `${operation.kind} cancelled after ${elapsedS} s with ${left} of ${operation.plannedMoves} role moves left: ${command.reason}`);
+      `${operation.kind} cancelled after ${elapsedS} s with ${left} of ${operation.plannedMoves} copy moves left: ${command.reason}`);
     return { ok: true, state: next };
   }
   const left = remainingMoves(state, operation);
-  if (left > 0) return refuse('Conflict', `operationId: ${operation.id} still has ${left} role moves to make`);
+  if (left > 0) return refuse('Conflict', `operationId: ${operation.id} still has ${left} slice roles to change`);
   let next = replaceOperation(state, { ...operation, state: 'done', finishedAtMs: command.timeMs, message: command.reason });
   if (operation.kind === 'decommission') for (const nodeId of operation.nodes) next = removeNode(next, nodeId, ctx);
-  ctx.emit('info', 'operation.finished', { kind: 'operation', id: operation.id }, `${operation.kind} finished in ${elapsedS} s: ${operation.plannedMoves} role moves${ratioText(operation)}`);
+  ctx.emit('info', 'operation.finished', { kind: 'operation', id: operation.id }, `${operation.kind} finished in ${elapsedS} s: ${operation.plannedMoves} copy moves${ratioText(operation)}`);
   return { ok: true, state: next };
 }

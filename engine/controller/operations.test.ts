@@ -155,6 +155,11 @@ test('decommission drains a node, then removes it; a cluster never shrinks below
   c.drive();
   assert.deepEqual(c.apply({ ...base, type: 'decommission.start', nodeId: 'node-2' }), { ok: true });
   assert.equal(c.state.nodeStates['node-2'], 'draining');
+  // Moves are copies made: the drained node's roles, each re-made once (promotions are free).
+  const drain = c.state.operations[c.state.operations.length - 1];
+  const heldByNode2 = (c.state.containers['default']?.slices ?? []).reduce((n, s) => n + (s.primary.startsWith('node-2/') ? 1 : 0) + (s.secondary.startsWith('node-2/') ? 1 : 0), 0);
+  assert.equal(drain?.idealMoves, heldByNode2);
+  assert.ok(drain.plannedMoves <= Math.ceil(heldByNode2 * 1.1), `decommission moves ${drain.plannedMoves} vs ideal ${heldByNode2}`);
   c.drive();
   assert.equal(c.state.nodeStates['node-2'], undefined);
   assert.deepEqual(c.state.topology.nodes.map((n) => n.id), ['node-1', 'node-3', 'node-4']);

@@ -55,9 +55,9 @@ export interface ClusterOperation {
   readonly nodes: readonly string[];
   /** Per container, the target roles of every slice. */
   readonly targets: Readonly<Record<string, readonly TargetRoles[]>>;
-  /** Role moves the plan needs (a slice whose primary and secondary both move counts 2). */
+  /** Slice copies the plan makes on VNs that hold none (a slice whose two copies both move counts 2). */
   readonly plannedMoves: number;
-  /** The least moves any balanced map needs (the new VNs' fair share), for the moves ratio. */
+  /** The least copies any scheme reaching the same balanced role counts makes, for the moves ratio. */
   readonly idealMoves: number;
   /** Why it ended, for cancelled ones. */
   readonly message: string;

@@ -92,7 +92,7 @@ export class DataService {
       driveUsable: (driveId) => this.driveUsable(driveId),
       holdsRole: (vn, seedHex, slice) => this.localRoles.get(seedHex)?.roles.has(`${vn}/${slice}`) === true,
       seedInUse: (seedHex) => Object.values(deps.state()?.containers ?? {}).some((c) => c.seedHex === seedHex),
-      onCommitFailed: (reason) => this.commitFailed(reason),
+      onCommitFailed: (reason, store) => this.commitFailed(reason, store),
     });
     const settings = (): ControllerState['settings'] | undefined => deps.state()?.settings;
     this.context = {
@@ -113,7 +113,7 @@ export class DataService {
       takeCopyBudget: (bytes) => this.takeCopyBudget(bytes, settings()?.rebuildThrottleMBps ?? 0),
       promotionWaitMs: () => promotionWaitMsFor(settings()?.failureDetectionTimeoutMs ?? 1000),
       propose: (command, done) => this.proposeBatched(command, done),
-      fatal: (reason) => this.commitFailed(reason),
+      fatal: (reason, store) => this.commitFailed(reason, store),
       canaries: deps.canaries ?? NO_CANARIES,
     };
   }
@@ -192,10 +192,15 @@ export class DataService {
     return driveId !== undefined && this.driveUsable(driveId);
   }
 
-  /** A commit failed on a drive: a drive that reports itself failed is handled as such, anything else stops the node. */
-  private commitFailed(reason: string): void {
+  /**
+   * A commit failed on `store`: a drive that reports itself failed is handled as such, anything
+   * else stops the node. Only that store's own state counts (seed 40009457: a node with one dead
+   * drive took an fsync error on a healthy one for the dead drive's, went on running, and the
+   * write waiting on that commit held its key locked for good).
+   */
+  private commitFailed(reason: string, store: DurableStore): void {
     this.checkDrives();
-    if ([...this.deps.drives.values()].some((store) => store.failed?.() === true)) return;
+    if (store.failed?.() === true) return;
     this.deps.fatal(reason);
   }
 
@@ -516,7 +521,7 @@ export class DataService {
     // callback also proves that an earlier copy of the same records is durable.
     store.commit(writes, (result) => {
       if (!result.ok) {
-        this.commitFailed(`replica write failed: ${result.error}`);
+        this.commitFailed(`replica write failed: ${result.error}`, store);
         return;
       }
       this.ack(from, message.id, true, 'ok');
@@ -599,7 +604,7 @@ export class DataService {
           };
           // Only records still corrupt: replication may have brought a newer one meanwhile.
           const writes: StoreWrite[] = corrupt.filter((key) => !alsoCorrupt.has(key) && stillCorrupt(key)).map((key) => ({ key: objectKey(container.seedHex, slice, key), value: found.get(key) ?? null }));
-          store.commit(writes, (result) => { if (!result.ok) this.commitFailed(`scrub repair failed: ${result.error}`); });
+          store.commit(writes, (result) => { if (!result.ok) this.commitFailed(`scrub repair failed: ${result.error}`, store); });
         });
       });
     }
@@ -635,7 +640,7 @@ export class DataService {
     this.wiped.set(sliceKey, { rebuildId: message.rebuildId });
     store.commit(deletes, (result) => {
       if (!result.ok) {
-        this.commitFailed(`replica wipe failed: ${result.error}`);
+        this.commitFailed(`replica wipe failed: ${result.error}`, store);
         return;
       }
       this.ack(from, message.id, true, 'ok');

@@ -102,6 +102,11 @@ function tryDecodeObject(bytes: Uint8Array, what: string): ObjectRecord | undefi
 
 type WriteOp = Extract<DataOp, { type: 'put' | 'delete' }>;
 
+/** The answer to a write whose condition failed; `currentVersion` 0 means the object is absent. */
+function conditionFailure(currentVersion: number): DataResult {
+  return { ok: false, code: 'PreconditionFailed', message: currentVersion > 0 ? `the object is at version ${currentVersion}` : 'the object does not exist', currentVersion };
+}
+
 interface PendingWrite {
   readonly key: string;
   readonly stamp: Stamp;
@@ -109,6 +114,8 @@ interface PendingWrite {
   readonly items: readonly ReplItem[];
   readonly settled: { readonly clientId: string; readonly below: number };
   readonly version: number;
+  /** Set for a failed condition: the answer once its dedup record is durable on every copy. */
+  readonly failure?: DataResult;
   readonly reply: Reply;
   localDurable: boolean;
   /** VNs that made it durable. */
@@ -259,7 +266,7 @@ export class PrimarySlice {
     this.store().commit([this.metaWrite()], (result) => {
       this.reserving = false;
       if (!result.ok) {
-        this.ctx.fatal(`slice meta write failed: ${result.error}`);
+        this.ctx.fatal(`slice meta write failed: ${result.error}`, this.store());
         return;
       }
       const waiting = this.waitingForCounter.splice(0);
@@ -449,7 +456,7 @@ export class PrimarySlice {
       const writes: StoreWrite[] = keys.filter((key) => this.isCorrupt(key)).map((key) => ({ key: objectKey(this.seedHex, this.slice, key), value: found.get(key) ?? null }));
       this.store().commit(writes, (result) => {
         if (!result.ok) {
-          this.ctx.fatal(`repair write failed: ${result.error}`);
+          this.ctx.fatal(`repair write failed: ${result.error}`, this.store());
           return;
         }
         done(null);
@@ -506,21 +513,20 @@ export class PrimarySlice {
     const exists = current !== undefined && !current.deleted;
     const { ifMatch, ifNoneMatch } = op.condition;
     const conditionFailed = (ifMatch !== undefined && (!exists || current?.version !== ifMatch)) || (ifNoneMatch === true && exists);
-    if ((earlier !== undefined || conditionFailed) && !this.ctx.canaries.readWithoutLease && !this.ctx.readLeaseValid()) {
+    const singleCopy = this.inSyncPartners().length === 0;
+    if ((earlier !== undefined || conditionFailed || singleCopy) && !this.ctx.canaries.readWithoutLease && !this.ctx.readLeaseValid()) {
       // Answering from local state without replicating is a read: it needs the lease, or a
-      // deposed primary could answer from a stale image.
-      reply({ ok: false, code: 'Unavailable', message: `node ${this.ctx.nodeId} holds no valid read lease` });
+      // deposed primary could answer from a stale image. So is a single-copy write: no
+      // secondary fences it, and only the lease proves this node has applied the controller's
+      // latest entries (seed 40000904: a primary restarted with a state that predated a
+      // second copy rejoining the in-sync set wrote to itself alone, and the write was lost).
+      reply({ ok: false, code: 'Unavailable', message: `node ${this.ctx.nodeId} holds no valid lease${singleCopy ? ' for a single-copy write' : ''}` });
       this.release(op.key);
       return;
     }
     if (earlier !== undefined) {
-      // A retry of a request that already took effect: answer as the first attempt would have.
-      reply({ ok: true, version: earlier.version });
-      this.release(op.key);
-      return;
-    }
-    if (conditionFailed) {
-      reply({ ok: false, code: 'PreconditionFailed', message: exists ? `the object is at version ${current?.version ?? 0}` : 'the object does not exist', currentVersion: exists ? current?.version ?? 0 : 0 });
+      // A retry of a request that was already decided: answer as the first attempt did.
+      reply(earlier.deleted ? conditionFailure(earlier.version) : { ok: true, version: earlier.version });
       this.release(op.key);
       return;
     }
@@ -536,7 +542,7 @@ export class PrimarySlice {
       }
       if (this.counter >= this.reserved - COUNTER_RESERVATION / 2 && !this.reserving) this.reserveCounters(() => undefined);
       this.counter++;
-      this.startWrite(op, current, reply);
+      this.startWrite(op, current, conditionFailed, reply);
     };
     assign();
   }
@@ -546,19 +552,36 @@ export class PrimarySlice {
     return this.readRecord(settledMarkKey(clientId))?.version ?? 0;
   }
 
-  private startWrite(op: WriteOp, current: ObjectRecord | undefined, reply: Reply): void {
+  /**
+   * Orders a write (or a failed condition) at the next stamp and replicates it. A failed
+   * condition is a decision too: its dedup record is made durable on every copy before the
+   * client hears PreconditionFailed, so a duplicate or delayed attempt of the same request,
+   * here or on a promoted secondary, gets the same answer instead of applying after the client
+   * was told it failed (seed 40009065: the network delivered one request twice; the first
+   * copy failed its condition, the second found the key deleted meanwhile and wrote).
+   */
+  private startWrite(op: WriteOp, current: ObjectRecord | undefined, conditionFailed: boolean, reply: Reply): void {
     const stamp: Stamp = { epoch: this.entry.epoch, counter: this.counter };
-    const record: ObjectRecord = {
-      version: (current?.version ?? 0) + 1,
-      stamp,
-      deleted: op.type === 'delete',
-      value: op.type === 'put' ? op.value : new Uint8Array(0),
-      writers: [{ clientId: op.clientId, seq: op.seq, version: (current?.version ?? 0) + 1 }],
-    };
+    const items: ReplItem[] = [];
+    let version: number;
+    if (conditionFailed) {
+      version = current !== undefined && !current.deleted ? current.version : 0;
+    } else {
+      version = (current?.version ?? 0) + 1;
+      const record: ObjectRecord = {
+        version,
+        stamp,
+        deleted: op.type === 'delete',
+        value: op.type === 'put' ? op.value : new Uint8Array(0),
+        writers: [{ clientId: op.clientId, seq: op.seq, version }],
+      };
+      items.push({ key: op.key, record: encodeObject(record) });
+    }
     // The dedup record travels with the object, atomically: a retry of this request, on this
     // primary or on a promoted secondary, finds it and is answered without a second write.
-    const dedup: ObjectRecord = { version: record.version, stamp, deleted: false, value: new TextEncoder().encode(op.key), writers: [] };
-    const items: ReplItem[] = [{ key: op.key, record: encodeObject(record) }, { key: dedupKey(op.clientId, op.seq), record: encodeObject(dedup) }];
+    // `deleted` marks a failed condition; its version is the one the condition saw (0: absent).
+    const dedup: ObjectRecord = { version, stamp, deleted: conditionFailed, value: new TextEncoder().encode(op.key), writers: [] };
+    items.push({ key: dedupKey(op.clientId, op.seq), record: encodeObject(dedup) });
     // The client's dedup records below its settledBelow are dropped only in a batch that also
     // raises its settled mark to at least that, on every copy: a late attempt of a dropped
     // request is then refused, never applied a second time. (Marks only grow in stamp order.)
@@ -570,14 +593,14 @@ export class PrimarySlice {
     }
     if (mark !== undefined) items.push({ key: settledMarkKey(op.clientId), record: encodeObject({ version: mark, stamp, deleted: false, value: new Uint8Array(0), writers: [] }) });
     const settled = { clientId: op.clientId, below: mark === undefined ? 0 : op.settledBelow };
-    const write: PendingWrite = { key: op.key, stamp, items, settled, version: record.version, reply, localDurable: false, acked: new Set(), sentAtMs: new Map() };
+    const write: PendingWrite = { key: op.key, stamp, items, settled, version, ...(conditionFailed ? { failure: conditionFailure(version) } : {}), reply, localDurable: false, acked: new Set(), sentAtMs: new Map() };
     const id = stamp.counter;
     this.pending.set(id, write);
     const writes: StoreWrite[] = items.map((item) => ({ key: objectKey(this.seedHex, this.slice, item.key), value: item.record }));
     writes.push(...settledDedupDeletes(this.store(), this.seedHex, this.slice, settled), this.metaWrite());
     this.store().commit(writes, (result) => {
       if (!result.ok) {
-        this.ctx.fatal(`object write failed: ${result.error}`);
+        this.ctx.fatal(`object write failed: ${result.error}`, this.store());
         return;
       }
       write.localDurable = true;
@@ -626,7 +649,7 @@ export class PrimarySlice {
     if (!this.pending.has(id) || !write.localDurable) return;
     for (const vn of this.requiredCopies()) if (!write.acked.has(vn)) return;
     this.pending.delete(id);
-    write.reply({ ok: true, version: write.version });
+    write.reply(write.failure ?? { ok: true, version: write.version });
     this.release(write.key);
   }
 
@@ -730,7 +753,7 @@ export class PrimarySlice {
       if (!ack.ok || !current()) return;
       this.store().commit(mergeItemWrites(this.store(), this.seedHex, this.slice, ack.items ?? []), (result) => {
         if (!result.ok) {
-          this.ctx.fatal(`reconcile write failed: ${result.error}`);
+          this.ctx.fatal(`reconcile write failed: ${result.error}`, this.store());
           return;
         }
         if (!current()) return;

@@ -43,7 +43,10 @@ export interface ReplicaContext {
   promotionWaitMs(): number;
   /** Proposes a controller command through the current controller leader. */
   propose(command: ControllerCommand, done: (result: CommandResult) => void): void;
-  /** A durable write failed: this node can no longer trust its disk and must stop. */
-  fatal(reason: string): void;
+  /**
+   * A durable write on `store` failed. A drive that reports itself failed is taken out of
+   * service (its VNs stop, the controller fails them over); anything else stops the node.
+   */
+  fatal(reason: string, store: DurableStore): void;
   readonly canaries: DataPlaneCanaries;
 }

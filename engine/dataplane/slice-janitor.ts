@@ -29,7 +29,7 @@ export interface JanitorDeps {
   holdsRole(vn: string, seedHex: string, slice: number): boolean;
   /** A container with this seed exists in the committed state. */
   seedInUse(seedHex: string): boolean;
-  onCommitFailed(reason: string): void;
+  onCommitFailed(reason: string, store: DurableStore): void;
 }
 
 function itemKey(item: JanitorItem): string {
@@ -105,7 +105,7 @@ export class SliceJanitor {
     }
     if (writes.length === 0) return true;
     this.deletedKeys += writes.length;
-    store.commit(writes, (result) => { if (!result.ok) this.deps.onCommitFailed(`janitor delete failed: ${result.error}`); });
+    store.commit(writes, (result) => { if (!result.ok) this.deps.onCommitFailed(`janitor delete failed: ${result.error}`, store); });
     return rows.length < JANITOR_ROWS_PER_BATCH;
   }
 }

@@ -30,7 +30,10 @@ const REGRESSION_SEEDS: ReadonlyArray<readonly [number, string]> = [
   [20008592, 'a learner\'s first Raft hard state (slot 1) failed its fsync and was torn by the restart, slot 0 never written: recovery refused it as "every slot is damaged" instead of the initial state'],
   [20003139, 'the first leader fail-stopped (fsync error) with the bootstrap proposal: the harness never proposed it again, and the stopped replica still claimed to lead'],
   [20006803, 'same as seed 20003139'],
+  [40000904, 'a primary restarted with a controller state older than a second copy rejoining the in-sync set, and wrote to itself alone, unfenced; the write was lost at the failover. Single-copy writes now need the lease'],
   [6457953, 'the swarm swapped in a new drive before the old one\'s death was committed: its node\'s primary read an empty slice. Replacement now waits for the committed failure, and a primary serves nothing from a failed drive'],
+  [40009065, 'the network delivered a conditional put twice: the first copy failed its condition and answered, the second found the key deleted meanwhile and wrote. A failed condition is now recorded in the dedup table on both copies before it is answered'],
+  [40009457, 'an fsync error on a healthy drive of a node with a dead drive was taken for the dead drive\'s: the node ran on and the write waiting on that commit held its key locked for good. Only the failing store\'s own state counts now'],
   [20008484, 'bootstrap committed, but the fail-stopped first leader still claimed to lead, so the harness waited on its frozen state'],
 ];
 

@@ -1,7 +1,8 @@
 // Scale-out and drive replacement on the real server, driven from the CLI, under a write load:
 // 3 → 4 nodes with `tessera scale-out --nodes 1 --wait`; roles balanced afterwards; a drive
 // failed with `tessera drive fail`, its slices re-protected, then `tessera drive replace --wait`
-// gives its VNs their share back. Every acknowledged write reads back with its latest value.
+// gives its VNs their share back; `tessera decommission node-4 --wait` drains it and removes it.
+// Every acknowledged write reads back with its latest value.
 // The measured figures (moves against ideal, MB/s, rebuild time) are printed for the notes.
 
 import assert from 'node:assert/strict';
@@ -86,7 +87,7 @@ function roleSpread(overview: Overview): { min: number; max: number; primariesMi
   return { min: Math.min(...totals), max: Math.max(...totals), primariesMin: Math.min(...primaries), primariesMax: Math.max(...primaries) };
 }
 
-test('tessera scale-out 3 → 4 nodes under load, then a failed drive rebuilt and replaced, from the CLI', async () => {
+test('tessera scale-out 3 → 4 nodes under load, a failed drive rebuilt and replaced, then node-4 decommissioned, from the CLI', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-scale-out-'));
   const server = await startServer({ dataDir, port: 0, host: '127.0.0.1', configPath: join(ROOT_DIR, 'cluster.yml'), withConsole: false });
   const at = ['--server', server.url];
@@ -99,7 +100,7 @@ test('tessera scale-out 3 → 4 nodes under load, then a failed drive rebuilt an
     // Scale-out, waited on: the CLI prints the plan, then progress until the operation is done.
     const scaleOut = await cli(['scale-out', '--nodes', '1', '--vns', '4', '--drives', '4', '--wait', ...at]);
     assert.equal(scaleOut.status, 0, scaleOut.stdout + scaleOut.stderr);
-    const plan = /adding node-4: (\d+) role moves planned \(ideal (\d+), ratio ([\d.]+)\)/.exec(scaleOut.stdout);
+    const plan = /adding node-4: (\d+) copy moves planned \(ideal (\d+), ratio ([\d.]+)\)/.exec(scaleOut.stdout);
     assert.ok(plan !== null, scaleOut.stdout);
     assert.ok(Number(plan[3]) <= 1.10, `moves against ideal ${plan[3]}`);
     const scaleOp = (await operations()).find((op) => op.kind === 'scale-out');
@@ -137,6 +138,19 @@ test('tessera scale-out 3 → 4 nodes under load, then a failed drive rebuilt an
     const drives = JSON.parse((await cli(['drives', '--json', ...at])).stdout) as { mttdl: { estimate: { mttdlYears: number; inputs: { rebuildHours: number } } | null } };
     assert.ok(drives.mttdl.estimate !== null && drives.mttdl.estimate.mttdlYears > 0);
     console.log(`drive ${drive} failed: re-protected in ${Math.round(reprotectedMs)} ms; replacement rebalance ${rebalance.plannedMoves} moves in ${rebalance.elapsedSeconds.toFixed(1)} s; roles per VN ${replacedSpread.min}..${replacedSpread.max}; MTTDL ${drives.mttdl.estimate.mttdlYears.toExponential(2)} years (rebuild ${(drives.mttdl.estimate.inputs.rebuildHours * 3600).toFixed(1)} s)`);
+
+    // Decommission the node the scale-out added: it drains under the load and leaves.
+    const decommission = await cli(['decommission', 'node-4', '--wait', ...at]);
+    assert.equal(decommission.status, 0, decommission.stdout + decommission.stderr);
+    const drained = (await operations()).find((op) => op.kind === 'decommission');
+    assert.equal(drained?.state, 'done');
+    assert.ok(drained.movesRatio !== null && drained.movesRatio <= 1.10, `decommission moves against ideal ${drained.movesRatio}`);
+    assert.ok(await until(async () => (await overview()).nodes.length === 3, 30_000), 'node-4 was not removed');
+    const afterDecommission = await overview();
+    assert.equal(afterDecommission.counts.slicesTwoCopies, 4096);
+    const drainedSpread = roleSpread(afterDecommission);
+    assert.ok(drainedSpread.max - drainedSpread.min <= 4, `roles per VN after decommission: ${JSON.stringify(drainedSpread)}`);
+    console.log(`decommission of node-4: ${drained.plannedMoves} moves (ideal ${drained.idealMoves}) in ${drained.elapsedSeconds.toFixed(1)} s; roles per VN ${drainedSpread.min}..${drainedSpread.max}`);
 
     await load.stop();
     assert.deepEqual(load.failures, []);

@@ -61,7 +61,7 @@ function progressLine(op: OperationView): string {
   const rate = op.bytesPerSecond > 0 ? `, ${(op.bytesPerSecond / MB).toFixed(1)} MB/s` : '';
   const eta = op.etaSeconds === null ? '' : `, ETA ${Math.ceil(op.etaSeconds)} s`;
   const inFlight = op.copying === null ? '' : `, ${op.copying} copying, ${op.blocked ?? 0} waiting`;
-  return `${op.id} ${op.kind} ${op.state}: ${op.doneMoves}/${op.plannedMoves} role moves (${op.percentDone.toFixed(1)}%)${inFlight}, ${(op.bytesCopied / MB).toFixed(1)} MB copied${rate}${eta}, ${op.elapsedSeconds.toFixed(1)} s`;
+  return `${op.id} ${op.kind} ${op.state}: ${op.doneMoves}/${op.plannedMoves} copy moves (${op.percentDone.toFixed(1)}%)${inFlight}, ${(op.bytesCopied / MB).toFixed(1)} MB copied${rate}${eta}, ${op.elapsedSeconds.toFixed(1)} s`;
 }
 
 /** Prints progress until the operation ends; returns its final view. */
@@ -115,7 +115,7 @@ export async function runTopologyCommand(command: string, argv: readonly string[
       };
       const preview = await api.query<{ plannedMoves: number; idealMoves: number; nodes: string[]; problem: string | null }>('topology.scaleOutPreview', shape);
       if (preview.problem !== null) throw new UsageError(`tessera scale-out: ${preview.problem}`);
-      if (!json) out(`adding ${preview.nodes.join(', ')}: ${preview.plannedMoves} role moves planned (ideal ${preview.idealMoves}, ratio ${preview.idealMoves > 0 ? (preview.plannedMoves / preview.idealMoves).toFixed(3) : '-'})`);
+      if (!json) out(`adding ${preview.nodes.join(', ')}: ${preview.plannedMoves} copy moves planned (ideal ${preview.idealMoves}, ratio ${preview.idealMoves > 0 ? (preview.plannedMoves / preview.idealMoves).toFixed(3) : '-'})`);
       const started = await api.mutate<{ operationId: string; nodes: string[] }>('topology.scaleOut', shape);
       return finish(started.operationId, `scale-out ${started.operationId} started: ${started.nodes.join(', ')}`);
     }

@@ -2,7 +2,7 @@
 // copied and the copy rate, an ETA, and what is in flight or blocked. The plan and the moves
 // come from the committed state; bytes and timing are measured in this process.
 
-import { remainingMoves } from '../../engine/controller/migration-driver';
+import { remainingCopies } from '../../engine/controller/migration-driver';
 import type { ClusterOperation, ControllerState } from '../../engine/controller/state';
 
 export interface OperationView {
@@ -64,7 +64,7 @@ export class OperationTracker {
   views(state: ControllerState, copiedBytes: number, progress: { readonly operationId: string; readonly copying: number; readonly blocked: number } | null): OperationView[] {
     const nowMs = performance.now();
     return [...state.operations].reverse().map((op) => {
-      const left = op.state === 'running' ? remainingMoves(state, op) : op.state === 'done' ? 0 : Math.max(0, op.plannedMoves - 0);
+      const left = op.state === 'running' ? remainingCopies(state, op) : op.state === 'done' ? 0 : Math.max(0, op.plannedMoves - 0);
       const done = op.state === 'done' ? op.plannedMoves : Math.max(0, op.plannedMoves - left);
       const baseline = this.baselines.get(op.id);
       const endMs = baseline?.endedAtMs ?? nowMs;

@@ -43,6 +43,11 @@ export function readIdentity(store: DurableStore): NodeIdentity | undefined {
   return decodeRecord(bytes, IDENTITY_KEY) as NodeIdentity;
 }
 
+/** The identity record is the only thing in the store (nothing was written after it). */
+function identityIsAlone(store: DurableStore): boolean {
+  return store.scan({ startKey: '', endKey: '\uffff', limit: 2 }).every(([key]) => key === IDENTITY_KEY);
+}
+
 /**
  * Loads the node's identity, or writes `bootstrap` as its identity when the store is new.
  * Calls back once the identity is durable.
@@ -57,8 +62,15 @@ export function loadOrCreateIdentity(
   try {
     existing = readIdentity(store);
   } catch (error) {
-    done({ ok: false, error: `node ${nodeId}: identity record unreadable (${String(error)})` });
-    return;
+    if (!identityIsAlone(store)) {
+      done({ ok: false, error: `node ${nodeId}: identity record unreadable (${String(error)})` });
+      return;
+    }
+    // The identity is the node's first write and nothing is written before it is durable: a
+    // damaged identity with nothing beside it is that first batch torn by a crash, so the node
+    // never acted as anyone and starts as new (seed 50000652: power was lost while a node added
+    // by a scale-out wrote its identity, and it refused to start for good).
+    existing = undefined;
   }
   if (existing !== undefined) {
     if (existing.nodeId !== nodeId) {

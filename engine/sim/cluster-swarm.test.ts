@@ -34,6 +34,7 @@ const REGRESSION_SEEDS: ReadonlyArray<readonly [number, string]> = [
   [6457953, 'the swarm swapped in a new drive before the old one\'s death was committed: its node\'s primary read an empty slice. Replacement now waits for the committed failure, and a primary serves nothing from a failed drive'],
   [40009065, 'the network delivered a conditional put twice: the first copy failed its condition and answered, the second found the key deleted meanwhile and wrote. A failed condition is now recorded in the dedup table on both copies before it is answered'],
   [40009457, 'an fsync error on a healthy drive of a node with a dead drive was taken for the dead drive\'s: the node ran on and the write waiting on that commit held its key locked for good. Only the failing store\'s own state counts now'],
+  [50000652, 'power was lost while a node added by a scale-out wrote its identity: the torn identity made it refuse to start for good, and the scale-out never finished. A damaged identity with nothing beside it is now the torn first write, and the node starts as new'],
   [20008484, 'bootstrap committed, but the fail-stopped first leader still claimed to lead, so the harness waited on its frozen state'],
 ];
 

@@ -35,6 +35,8 @@ const REGRESSION_SEEDS: ReadonlyArray<readonly [number, string]> = [
   [40009065, 'the network delivered a conditional put twice: the first copy failed its condition and answered, the second found the key deleted meanwhile and wrote. A failed condition is now recorded in the dedup table on both copies before it is answered'],
   [40009457, 'an fsync error on a healthy drive of a node with a dead drive was taken for the dead drive\'s: the node ran on and the write waiting on that commit held its key locked for good. Only the failing store\'s own state counts now'],
   [50000652, 'power was lost while a node added by a scale-out wrote its identity: the torn identity made it refuse to start for good, and the scale-out never finished. A damaged identity with nothing beside it is now the torn first write, and the node starts as new'],
+  [60002644, 'harness: the drive-failure plan killed a drive while a partition and a pause had kept the controller from committing the primaries\' in-sync drops; the stale state said every copy was in sync. Calm now counts from the end of the last fault\'s effect, with the network whole'],
+  [60008547, 'harness: same as seed 60002644 (node-1 cut off when the drive died)'],
   [20008484, 'bootstrap committed, but the fail-stopped first leader still claimed to lead, so the harness waited on its frozen state'],
 ];
 

@@ -173,6 +173,8 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
   const planAtMs = 1_000 + planRandom.nextInt(Math.max(1, faultPhaseMs - 6_000));
   let planDone = plan === 'none';
   let lastFaultAtMs = 0;
+  /** When the latest fault's effect is over: a pause's end, the reboot after a power loss. */
+  let faultEffectEndsAtMs = 0;
   /** While set and false, the swarm injects no new faults. */
   let quietUntil: (() => boolean) | undefined;
   const failedDrives: Array<{ nodeId: string; driveId: string }> = [];
@@ -194,14 +196,19 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
       // And only in a calm moment, every node up and the network whole: a node cut off or down
       // (or declared down a moment later for an earlier silence) would let the controller keep
       // the dead drive's copy as the only in-sync one before it hears of the death.
-      if (world.nowMs() - lastFaultAtMs < DRIVE_DEATH_CALM_MS || sim.ids.some((id) => !sim.isUp(id) || state.nodeStates[id] !== 'up')) return;
+      // Calm is measured from the end of the last fault's effect, with the network whole all
+      // along (a heal is a fault too): the committed state lags while a partition denies the
+      // controller its quorum (seed 60002644: node-2 cut off, node-3 paused; the state still
+      // said every copy in sync when the drive died, and the primaries' pending in-sync drops
+      // committed a moment later, leaving the dead drive's copies as the only ones).
+      const calmSinceMs = Math.max(lastFaultAtMs, faultEffectEndsAtMs);
+      if (world.nowMs() - calmSinceMs < DRIVE_DEATH_CALM_MS || !world.network.whole() || sim.ids.some((id) => !sim.isUp(id) || state.nodeStates[id] !== 'up')) return;
       const node = state.topology.nodes[planRandom.nextInt(state.topology.nodes.length)];
       const drive = node?.drives[planRandom.nextInt(node.drives.length)];
       if (node === undefined || drive === undefined || !sim.isUp(node.id)) return;
       const vns = new Set(node.vns.filter((v) => v.driveId === drive.id).map((v) => v.id));
       const safe = Object.values(state.containers).every((c) => c.slices.every((s) => ![s.primary, s.secondary, s.learner ?? ''].some((vn) => vns.has(vn)) || s.inSync.length >= 2));
       if (!safe) return;
-      world.network.heal();
       sim.failDrive(node.id, drive.id);
       failedDrives.push({ nodeId: node.id, driveId: drive.id });
       faults.push(`${world.nowMs()} drive ${drive.id} died`);
@@ -271,6 +278,7 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
       const pausedMs = 200 + random.nextInt(2_000);
       world.pause(victim, true);
       world.queue.schedule(world.nowMs() + pausedMs, () => world.pause(victim, false));
+      faultEffectEndsAtMs = Math.max(faultEffectEndsAtMs, world.nowMs() + pausedMs);
       faults.push(`${world.nowMs()} pause ${victim} ${pausedMs} ms`);
     } else if (roll < 0.058) {
       world.network.heal();
@@ -278,7 +286,9 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
     } else if (roll < 0.06) {
       // Power loss: every node at once; only what reached the platters survives.
       for (const id of sim.ids) sim.crash(id);
-      world.queue.schedule(world.nowMs() + 200 + random.nextInt(800), () => { for (const id of sim.ids) if (!sim.isUp(id)) sim.boot(id); });
+      const rebootInMs = 200 + random.nextInt(800);
+      world.queue.schedule(world.nowMs() + rebootInMs, () => { for (const id of sim.ids) if (!sim.isUp(id)) sim.boot(id); });
+      faultEffectEndsAtMs = Math.max(faultEffectEndsAtMs, world.nowMs() + rebootInMs);
       faults.push(`${world.nowMs()} power loss`);
     }
     if (faults.length > faultsBefore) lastFaultAtMs = world.nowMs();

@@ -69,6 +69,11 @@ export class SimNetwork {
     }
   }
 
+  /** No link is cut. */
+  whole(): boolean {
+    return this.cut.size === 0;
+  }
+
   heal(): void {
     this.cut.clear();
   }

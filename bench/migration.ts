@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { loadClusterConfig } from '../server/config/cluster-config';
 import { EmbeddedCluster } from '../server/cluster/embedded-cluster';
 import { ROOT_DIR } from '../server/index';
+import { until } from '../server/testing/until';
 
 const { values } = parseArgs({ options: { objects: { type: 'string', default: '2000' }, 'object-bytes': { type: 'string', default: '32768' }, writers: { type: 'string', default: '8' } }, strict: false });
 const OBJECTS = Number(values.objects);
@@ -21,14 +22,6 @@ const WRITERS = Number(values.writers);
 const MB = 1e6;
 const SLICES_TOTAL = 4096;
 
-async function until(predicate: () => boolean, limitMs: number): Promise<boolean> {
-  const deadline = performance.now() + limitMs;
-  while (performance.now() < deadline) {
-    if (predicate()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return predicate();
-}
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-bench-migration-'));

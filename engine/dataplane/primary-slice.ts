@@ -524,6 +524,15 @@ export class PrimarySlice {
       this.release(op.key);
       return;
     }
+    if (earlier !== undefined && !earlier.deleted && (current?.version ?? 0) < earlier.version) {
+      // Versions of a key only grow, so the object is older than the write this request made:
+      // that write was lost (its only copy rotted before it reached the other one, and the repair
+      // went back to the older image). It was never acknowledged; say so loudly rather than
+      // answer "ok" for a write nobody can read.
+      reply({ ok: false, code: 'Internal', message: `lost: write ${op.seq} of client ${op.clientId} made version ${earlier.version} of ${op.key}, but the object is at version ${current?.version ?? 0}` });
+      this.release(op.key);
+      return;
+    }
     if (earlier !== undefined) {
       // A retry of a request that was already decided: answer as the first attempt did.
       reply(earlier.deleted ? conditionFailure(earlier.version) : { ok: true, version: earlier.version });

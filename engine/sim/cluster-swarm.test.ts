@@ -37,6 +37,7 @@ const REGRESSION_SEEDS: ReadonlyArray<readonly [number, string]> = [
   [50000652, 'power was lost while a node added by a scale-out wrote its identity: the torn identity made it refuse to start for good, and the scale-out never finished. A damaged identity with nothing beside it is now the torn first write, and the node starts as new'],
   [60002644, 'harness: the drive-failure plan killed a drive while a partition and a pause had kept the controller from committing the primaries\' in-sync drops; the stale state said every copy was in sync. Calm now counts from the end of the last fault\'s effect, with the network whole'],
   [60008547, 'harness: same as seed 60002644 (node-1 cut off when the drive died)'],
+  [70005128, 'a put stuck behind a cut link rotted on its primary, the only copy holding it; the repair went back to the older image, but the retry found the surviving dedup record and was answered "ok". A dedup hit whose object is older than the version it records now answers a loud "lost"; the swarm rots only records the other copy holds byte for byte'],
   [20008484, 'bootstrap committed, but the fail-stopped first leader still claimed to lead, so the harness waited on its frozen state'],
 ];
 

@@ -236,16 +236,24 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
     // read repairs it from the other copy. Two copies cannot survive a record rotting on both.
     if (bitFlips && world.nowMs() - lastFlipMs > 5_000 && random.nextFloat() < 0.05) {
       const stores = [...(world.nodes.get(rotNode)?.driveStores.values() ?? [])];
-      // Only records of slices with two in-sync copies, one of them here: rot on the only copy
-      // of a degraded slice is a double fault that no two-copy system survives.
+      const store = stores[random.nextInt(Math.max(1, stores.length))];
+      // Only records of slices with two in-sync copies, one of them here, and only a record the
+      // other copy holds byte for byte: rot on the only copy of a degraded slice, or on a write
+      // still on its way to the other copy, is a double fault that no two-copy system survives
+      // (seed 70005128: a write stuck behind a cut link rotted on its primary).
       const state = sim.state();
       const container = state?.containers['default'];
+      const placeOfVn = new Map((state?.topology.nodes ?? []).flatMap((n) => n.vns.map((v) => [v.id, { nodeId: n.id, driveId: v.driveId }] as const)));
       const eligible = (storeKey: string): boolean => {
         const match = /^o\/[0-9a-f]{16}\/([0-9a-f]{4})\//.exec(storeKey);
         const slice = match?.[1] === undefined ? undefined : container?.slices[parseInt(match[1], 16)];
-        return slice !== undefined && slice.inSync.length === 2 && slice.inSync.some((vn) => vn.startsWith(`${rotNode}/`));
+        if (slice === undefined || slice.inSync.length !== 2 || !slice.inSync.some((vn) => vn.startsWith(`${rotNode}/`))) return false;
+        const other = placeOfVn.get(slice.inSync.find((vn) => !vn.startsWith(`${rotNode}/`)) ?? '');
+        const theirs = other === undefined ? undefined : world.nodes.get(other.nodeId)?.driveStores.get(other.driveId)?.get(storeKey);
+        const mine = store?.get(storeKey);
+        return mine !== undefined && theirs !== undefined && mine.length === theirs.length && mine.every((byte, i) => byte === theirs[i]);
       };
-      const flipped = stores[random.nextInt(Math.max(1, stores.length))]?.flipBit(eligible);
+      const flipped = store?.flipBit(eligible);
       if (flipped !== undefined) {
         rotted.add(flipped.slice(flipped.lastIndexOf('/') + 1));
         lastFlipMs = world.nowMs();

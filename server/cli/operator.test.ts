@@ -8,6 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ROOT_DIR, startServer } from '../index';
+import { until as untilEvery } from '../testing/until';
+
+const POLL_MS = 200;
+const until = (check: () => Promise<boolean>, limitMs: number): Promise<boolean> => untilEvery(check, limitMs, POLL_MS);
 
 const PASSWORD = 'cli-test-password';
 process.env['TESSERA_ADMIN_PASSWORD'] = PASSWORD;
@@ -23,14 +27,6 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ status
   });
 }
 
-async function until(check: () => Promise<boolean>, limitMs: number): Promise<boolean> {
-  const deadline = performance.now() + limitMs;
-  while (performance.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return false;
-}
 
 test('tessera status, settings, cluster offline/online with auto-online, node offline/online/fail against a running server', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-cli-ops-'));

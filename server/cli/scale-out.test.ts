@@ -12,6 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ROOT_DIR, startServer } from '../index';
+import { until as untilEvery } from '../testing/until';
+
+const POLL_MS = 250;
+const until = (check: () => Promise<boolean>, limitMs: number): Promise<boolean> => untilEvery(check, limitMs, POLL_MS);
 
 const PASSWORD = 'scale-out-test-password';
 process.env['TESSERA_ADMIN_PASSWORD'] = PASSWORD;
@@ -32,14 +36,6 @@ function cli(args: string[]): Promise<{ status: number | null; stdout: string; s
   });
 }
 
-async function until(check: () => Promise<boolean>, limitMs: number): Promise<boolean> {
-  const deadline = performance.now() + limitMs;
-  while (performance.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return false;
-}
 
 interface Overview {
   counts: { slicesTwoCopies: number; slicesOneCopy: number; slicesNoCopy: number };

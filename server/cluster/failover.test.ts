@@ -10,18 +10,11 @@ import { test } from 'node:test';
 import { loadClusterConfig } from '../config/cluster-config';
 import { ROOT_DIR } from '../index';
 import { EmbeddedCluster } from './embedded-cluster';
+import { until } from '../testing/until';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-async function until(predicate: () => boolean, limitMs: number): Promise<boolean> {
-  const deadline = performance.now() + limitMs;
-  while (performance.now() < deadline) {
-    if (predicate()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return predicate();
-}
 
 test('a failed node: writes continue, slices are re-protected to two copies, the node returns clean', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-failover-'));

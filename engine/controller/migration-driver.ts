@@ -31,34 +31,30 @@ function copiesToMake(entry: SliceEntry, target: TargetRoles): number {
   return (held.includes(target[0]) ? 0 : 1) + (held.includes(target[1]) ? 0 : 1);
 }
 
+/** `count` summed over every slice the operation targets. */
+function sumOverTargets(state: ControllerState, operation: ClusterOperation, count: (entry: SliceEntry, target: TargetRoles) => number): number {
+  let sum = 0;
+  for (const [name, targets] of Object.entries(operation.targets)) {
+    state.containers[name]?.slices.forEach((entry, slice) => {
+      const target = targets[slice];
+      if (target !== undefined) sum += count(entry, target);
+    });
+  }
+  return sum;
+}
+
 /**
  * Slice copies still to make for the operation: the unit of its progress, since copies are
  * what costs (bytes over the network); switching roles among copies already held is a
  * metadata change.
  */
 export function remainingCopies(state: ControllerState, operation: ClusterOperation): number {
-  let left = 0;
-  for (const [name, targets] of Object.entries(operation.targets)) {
-    state.containers[name]?.slices.forEach((entry, slice) => {
-      const target = targets[slice];
-      if (target !== undefined) left += copiesToMake(entry, target);
-    });
-  }
-  return left;
+  return sumOverTargets(state, operation, copiesToMake);
 }
 
-/** Role mismatches left (0 when every slice holds its target roles and no learner is left). */
-export function remainingMoves(state: ControllerState, operation: ClusterOperation): number {
-  let left = 0;
-  for (const [name, targets] of Object.entries(operation.targets)) {
-    const container = state.containers[name];
-    if (container === undefined) continue;
-    container.slices.forEach((entry, slice) => {
-      const target = targets[slice];
-      if (target !== undefined) left += mismatches(entry, target);
-    });
-  }
-  return left;
+/** Roles not yet at their target (0 once every slice holds its target roles): what must reach 0 to finish. */
+export function remainingRoleChanges(state: ControllerState, operation: ClusterOperation): number {
+  return sumOverTargets(state, operation, mismatches);
 }
 
 export interface MigrationProgress {

@@ -6,7 +6,7 @@
 import { allVns, TOPOLOGY_LIMITS, type NodeSpec, type VnSpec } from '../topology/topology';
 import type { DecommissionCommand, OperationEndCommand, RebalanceCommand, ScaleOutCommand } from './commands';
 import type { EventCode, EventSeverity, EventSubject } from './events';
-import { remainingCopies, remainingMoves } from './migration-driver';
+import { remainingCopies, remainingRoleChanges } from './migration-driver';
 import {
   OPERATIONS_RETAINED_MAX, runningOperation,
   type ClusterOperation, type ContainerRecord, type ControllerState, type NodeAdminState, type OperationKind, type TargetRoles,
@@ -228,7 +228,7 @@ export function applyOperationEnd(state: ControllerState, command: OperationEndC
       `${operation.kind} cancelled after ${elapsedS} s with ${left} of ${operation.plannedMoves} copy moves left: ${command.reason}`);
     return { ok: true, state: next };
   }
-  const left = remainingMoves(state, operation);
+  const left = remainingRoleChanges(state, operation);
   if (left > 0) return refuse('Conflict', `operationId: ${operation.id} still has ${left} slice roles to change`);
   let next = replaceOperation(state, { ...operation, state: 'done', finishedAtMs: command.timeMs, message: command.reason });
   if (operation.kind === 'decommission') for (const nodeId of operation.nodes) next = removeNode(next, nodeId, ctx);

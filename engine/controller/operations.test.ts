@@ -9,7 +9,7 @@ import { metrics } from '../placement/index';
 import { allVns, buildNodeSpec, buildTopology } from '../topology/topology';
 import { applyCommand, roleCounts } from './apply';
 import type { CommandResult, ControllerCommand } from './commands';
-import { MIGRATION_COPIES_PER_NODE_MAX, nextMigrationChanges, remainingMoves } from './migration-driver';
+import { MIGRATION_COPIES_PER_NODE_MAX, nextMigrationChanges, remainingCopies } from './migration-driver';
 import { DEFAULT_SETTINGS } from './settings';
 import { emptyControllerState, runningOperation, type ControllerState } from './state';
 import { nextVoterStep } from './voter-plan';
@@ -86,7 +86,7 @@ test('scale-out adds the node, plans ideal moves and ends balanced with two copi
   assert.ok(op !== undefined);
   assert.equal(c.state.nodeStates['node-4'], 'up');
   assert.ok(op.plannedMoves <= Math.ceil(op.idealMoves * 1.1), `moves ${op.plannedMoves} vs ideal ${op.idealMoves}`);
-  assert.equal(remainingMoves(c.state, op), op.plannedMoves);
+  assert.equal(remainingCopies(c.state, op), op.plannedMoves);
   c.drive();
   const done = c.state.operations[c.state.operations.length - 1];
   assert.equal(done?.state, 'done');

@@ -11,7 +11,7 @@
 import { checkHistory, type KvOperation } from '../check/linearizability';
 import type { ClientResult, TesseraClient } from '../client/tessera-client';
 import type { DataPlaneCanaries } from '../dataplane/replica-context';
-import { remainingMoves } from '../controller/migration-driver';
+import { remainingRoleChanges } from '../controller/migration-driver';
 import { runningOperation } from '../controller/state';
 import { DataClusterSim } from './data-cluster-sim';
 import { SeededRandom } from './prng';
@@ -346,7 +346,7 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
     const state = sim.state();
     const op = state === undefined ? undefined : runningOperation(state);
     problem = `did not converge within ${CONVERGE_LIMIT_MS} ms of the heal (at ${healedAt}): ${JSON.stringify(sim.copies())}, ${state?.availability ?? 'no leader'}, ` +
-      `nodes ${JSON.stringify(state?.nodeStates ?? {})}, drives left ${failedDrives.length}, operation ${op === undefined ? 'none' : `${op.id} ${op.kind} with ${remainingMoves(state!, op)} moves left`}`;
+      `nodes ${JSON.stringify(state?.nodeStates ?? {})}, drives left ${failedDrives.length}, operation ${op === undefined ? 'none' : `${op.id} ${op.kind} with ${remainingRoleChanges(state!, op)} role changes left`}`;
   }
   problem ??= placementProblem(sim);
   if (problem === null && unreadable.length > 0) problem = `keys unreadable after the heal: ${unreadable.join('; ')}`;

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ROOT_DIR, startServer } from '../index';
-import { until as untilEvery } from '../testing/until';
+import { until } from '../testing/until';
 
+/** These waits ask a real server over HTTP: poll less often than in-process checks. */
 const POLL_MS = 200;
-const until = (check: () => Promise<boolean>, limitMs: number): Promise<boolean> => untilEvery(check, limitMs, POLL_MS);
 
 const PASSWORD = 'cli-test-password';
 process.env['TESSERA_ADMIN_PASSWORD'] = PASSWORD;
@@ -50,7 +50,7 @@ test('tessera status, settings, cluster offline/online with auto-online, node of
     // Offline, then back online by itself after 5 s, which the events say.
     assert.equal((await cli(['cluster', 'offline', '--reason', 'cli drill', ...at])).status, 0);
     assert.equal(await health(), 'offline');
-    assert.ok(await until(async () => (await health()) === 'online', 20_000), 'auto-online did not bring the cluster back');
+    assert.ok(await until(async () => (await health()) === 'online', 20_000, POLL_MS), 'auto-online did not bring the cluster back');
     const events = (await cli(['events', '--json', ...at])).stdout.trim().split('\n').map((line) => JSON.parse(line) as { code: string; message: string; actor: string });
     assert.ok(events.some((e) => e.code === 'cluster.offline' && e.message.includes('cli drill') && e.actor === 'admin'));
     assert.ok(events.some((e) => e.code === 'cluster.online' && e.message.includes('auto-online after 5 s')));
@@ -66,9 +66,9 @@ test('tessera status, settings, cluster offline/online with auto-online, node of
 
     // Failover drill: the node stops; the controller declares it down; online restarts it.
     assert.equal((await cli(['node', 'fail', 'node-3', ...at])).status, 0);
-    assert.ok(await until(async () => (await nodeStates())['node-3'] === 'down', 10_000), 'node-3 was not declared down');
+    assert.ok(await until(async () => (await nodeStates())['node-3'] === 'down', 10_000, POLL_MS), 'node-3 was not declared down');
     assert.equal((await cli(['node', 'online', 'node-3', ...at])).status, 0);
-    assert.ok(await until(async () => (await nodeStates())['node-3'] === 'up', 15_000), 'node-3 did not come back');
+    assert.ok(await until(async () => (await nodeStates())['node-3'] === 'up', 15_000, POLL_MS), 'node-3 did not come back');
   } finally {
     await server.close();
     rmSync(dataDir, { recursive: true, force: true });

@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ROOT_DIR, startServer } from '../index';
-import { until as untilEvery } from '../testing/until';
+import { until } from '../testing/until';
 
+/** These waits ask a real server over HTTP: poll less often than in-process checks. */
 const POLL_MS = 250;
-const until = (check: () => Promise<boolean>, limitMs: number): Promise<boolean> => untilEvery(check, limitMs, POLL_MS);
 
 const PASSWORD = 'scale-out-test-password';
 process.env['TESSERA_ADMIN_PASSWORD'] = PASSWORD;
@@ -91,7 +91,7 @@ test('tessera scale-out 3 → 4 nodes under load, a failed drive rebuilt and rep
   const operations = async (): Promise<OperationView[]> => JSON.parse((await cli(['operations', '--json', ...at])).stdout) as OperationView[];
   try {
     const load = startLoad(server.url);
-    assert.ok(await until(() => Promise.resolve(load.writes() >= KEY_COUNT), 60_000), 'the load did not get going');
+    assert.ok(await until(() => Promise.resolve(load.writes() >= KEY_COUNT), 60_000, POLL_MS), 'the load did not get going');
 
     // Scale-out, waited on: the CLI prints the plan, then progress until the operation is done.
     const scaleOut = await cli(['scale-out', '--nodes', '1', '--vns', '4', '--drives', '4', '--wait', ...at]);
@@ -114,7 +114,7 @@ test('tessera scale-out 3 → 4 nodes under load, a failed drive rebuilt and rep
     const failedAt = performance.now();
     const fail = await cli(['drive', 'fail', drive, ...at]);
     assert.equal(fail.status, 0, fail.stderr);
-    assert.ok(await until(async () => (await overview()).counts.slicesTwoCopies === 4096, 120_000), 'not re-protected after the drive failure');
+    assert.ok(await until(async () => (await overview()).counts.slicesTwoCopies === 4096, 120_000, POLL_MS), 'not re-protected after the drive failure');
     const reprotectedMs = performance.now() - failedAt;
     const failedView = await overview();
     assert.equal(failedView.nodes.find((n) => n.id === 'node-2')?.drives.find((d) => d.id === drive)?.state, 'failed');
@@ -141,7 +141,7 @@ test('tessera scale-out 3 → 4 nodes under load, a failed drive rebuilt and rep
     const drained = (await operations()).find((op) => op.kind === 'decommission');
     assert.equal(drained?.state, 'done');
     assert.ok(drained.movesRatio !== null && drained.movesRatio <= 1.10, `decommission moves against ideal ${drained.movesRatio}`);
-    assert.ok(await until(async () => (await overview()).nodes.length === 3, 30_000), 'node-4 was not removed');
+    assert.ok(await until(async () => (await overview()).nodes.length === 3, 30_000, POLL_MS), 'node-4 was not removed');
     const afterDecommission = await overview();
     assert.equal(afterDecommission.counts.slicesTwoCopies, 4096);
     const drainedSpread = roleSpread(afterDecommission);

@@ -1,7 +1,8 @@
 // Builds the console if there is no current build, and does nothing otherwise. The e2e server
 // runs this before `tessera start`: a start that builds the console itself does it with its
 // cluster already running, and a `next build` on a busy 2-core machine can starve the nodes'
-// heartbeats long enough for failovers, leaving the shared e2e cluster degraded or offline.
+// heartbeats into failovers (one e2e run found the shared cluster offline after the build, every
+// primary on one node).
 import { join } from 'node:path';
 import { buildConsole, hasConsoleBuild } from '../server/http/build';
 

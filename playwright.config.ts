@@ -31,10 +31,11 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `node bin/tessera.mjs start --data-dir ${process.env['E2E_DATA_DIR']} --port ${port}`,
-    // '/' answers 503 until the console is built and serving; /healthz is ready earlier.
+    // The console is built first, before any cluster runs (scripts/build-console.ts says why).
+    command: `node --import tsx scripts/build-console.ts && node bin/tessera.mjs start --data-dir ${process.env['E2E_DATA_DIR']} --port ${port}`,
+    // '/' answers 503 until the console is serving; /healthz is ready earlier.
     url: `${baseURL}/`,
-    timeout: 240_000,
+    timeout: 360_000,
     reuseExistingServer: false,
     stdout: 'ignore',
     env: { TESSERA_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD },

@@ -1,6 +1,9 @@
 import { expect, test } from '@playwright/test';
+import { test as ownServerTest } from './own-server';
 
-test('with a 5 s auto-online timeout, a cluster taken offline comes back online by itself and the events say so', async ({ page }) => {
+// Takes the cluster offline and changes a setting: on a server of its own, so no other test
+// sees a cluster that was offline or a changed timeout.
+ownServerTest('with a 5 s auto-online timeout, a cluster taken offline comes back online by itself and the events say so', async ({ page }) => {
   await page.goto('/operations');
   await expect(page.getByRole('heading', { name: 'Operations', exact: true })).toBeVisible();
   const timeout = page.getByLabel('Auto-online timeout (seconds, 0 disables)');
@@ -22,6 +25,7 @@ test('with a 5 s auto-online timeout, a cluster taken offline comes back online 
   await expect(page.getByText(/cluster offline: e2e drill/).first()).toBeVisible();
 });
 
+// Refused, so nothing changes: the shared server is fine.
 test('an invalid setting is refused with the field and the allowed range', async ({ page }) => {
   await page.goto('/operations');
   await page.getByLabel('Heartbeat interval (ms)').fill('5');

@@ -1,7 +1,8 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './own-server';
 
-// These change the cluster's shape (a failed and replaced drive, a fourth node), so this file
-// sorts last: the specs before it see the 3-node cluster they were written for.
+// These change the cluster's shape (a failed and replaced drive, a fourth node): each runs on a
+// fresh 3-node server of its own, so neither depends on the other or on the order of the specs,
+// and the shared server keeps the 3-node cluster the other specs were written for.
 
 test('the drives page shows the drive model and MTTDL; a failed drive is re-protected, then replaced', async ({ page }) => {
   test.setTimeout(90_000);

@@ -1,7 +1,9 @@
 // Runs the cluster swarm (engine/sim/cluster-swarm.ts): `--seeds N [--first S]` for a long
 // run, `--seed S` to replay one seed (prints its faults and the checker's explanation),
-// `--canary NAME` to switch one safety rule off and count the seeds that catch it
-// (ackBeforeSecondaryDurable, skipEpochCheck, readWithoutLease, promoteOutOfSync, loseFsync).
+// `--canary NAME` to switch one safety rule off and count the seeds that catch it, i.e. that
+// report a safety violation (`safetyProblem`: not linearizable, or a key lost), not merely a run
+// that did not converge (ackBeforeSecondaryDurable, skipEpochCheck, readWithoutLease,
+// promoteOutOfSync, loseFsync).
 import { NO_CANARIES, type DataPlaneCanaries } from '../engine/dataplane/replica-context';
 import { runClusterSwarm, type SwarmOptions } from '../engine/sim/cluster-swarm';
 
@@ -27,6 +29,7 @@ if (one !== undefined) {
   const first = flag('first') ?? 1;
   const startedMs = performance.now();
   let failures = 0;
+  let caught = 0;
   let ops = 0;
   let simulatedMs = 0;
   for (let seed = first; seed < first + count; seed++) {
@@ -40,12 +43,13 @@ if (one !== undefined) {
     }
     ops += result.ops;
     simulatedMs += result.simulatedMs;
+    if (result.safetyProblem !== null) caught++;
     if (result.problem !== null) {
       failures++;
       console.log(`seed ${seed}: ${result.problem.split('\n')[0] ?? ''}  (replay: npm run cluster-swarm -- --seed ${seed})`);
     }
   }
   const seconds = (performance.now() - startedMs) / 1000;
-  console.log(`${count} seeds in ${seconds.toFixed(1)} s (${(count / seconds).toFixed(1)} seeds/s, ${Math.round(ops / seconds)} client ops/s, ${(simulatedMs / 1000 / seconds).toFixed(0)} simulated s per s), ${failures} with problems`);
+  console.log(`${count} seeds in ${seconds.toFixed(1)} s (${(count / seconds).toFixed(1)} seeds/s, ${Math.round(ops / seconds)} client ops/s, ${(simulatedMs / 1000 / seconds).toFixed(0)} simulated s per s), ${failures} with problems${canary === undefined ? '' : `, ${caught} caught ${canary} (a safety violation)`}`);
   process.exit(failures === 0 || canary !== undefined ? 0 : 1);
 }

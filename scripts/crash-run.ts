@@ -31,7 +31,17 @@ export interface CrashRunReport {
 }
 
 const ROOT = join(import.meta.dirname, '..');
-const READY_TIMEOUT_MS = 30_000;
+/**
+ * How long a (re)started server may take to accept a write before the run gives up on it. A
+ * liveness bound, not a timing goal (that is RESTART_GOAL_MS): generous, because on a busy
+ * machine a start (tsx, lmdb, a Raft election) has taken over 30 s.
+ */
+const READY_TIMEOUT_MS = 120_000;
+/**
+ * The restart-time goal: the slowest restart (kill to the first write accepted again) under
+ * this. Reported by `npm run crash`, never asserted in a test (timing depends on the machine).
+ */
+export const RESTART_GOAL_MS = 10_000;
 
 interface Server {
   readonly child: ChildProcess;
@@ -183,6 +193,8 @@ if (process.argv[1]?.endsWith('crash-run.ts') === true) {
   const report = await runCrashTest({ kills: flag('kills', 15), writers: flag('writers', 8), seed: flag('seed', Date.now() % 1_000_000), log: (line) => console.log(line) });
   const sorted = [...report.restartMs].sort((a, b) => a - b);
   console.log(`${report.kills} kills, ${report.ackedWrites} acknowledged writes, ${report.verifiedKeys} keys verified, ${report.lost.length} lost; restart median ${Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0)} ms, max ${Math.round(sorted[sorted.length - 1] ?? 0)} ms`);
+  const slowestMs = sorted[sorted.length - 1] ?? 0;
+  console.log(`restart goal: slowest under ${RESTART_GOAL_MS} ms: ${slowestMs < RESTART_GOAL_MS ? 'met' : `missed (${Math.round(slowestMs)} ms)`}`);
   for (const line of report.lost.slice(0, 20)) console.log(`LOST ${line}`);
   process.exitCode = report.lost.length === 0 ? 0 : 1;
 }

@@ -23,7 +23,7 @@ if (one !== undefined) {
     const result = runSwarmSeed(seed, options);
     if (result.violation !== null) {
       failures++;
-      console.log(`seed ${seed}: ${result.violation}  (replay: node --import tsx scripts/raft-swarm.ts --seed ${seed})`);
+      console.log(`seed ${seed}: ${result.violationKind ?? ''} ${result.violation}  (replay: node --import tsx scripts/raft-swarm.ts --seed ${seed})`);
     }
   }
   const seconds = (performance.now() - startedMs) / 1000;

@@ -1,4 +1,4 @@
-// Conformance cases for the linearizability checker (TESTING.md suite 4): hand-written histories,
+// Conformance cases for the linearizability checker (docs/TESTING.md): hand-written histories,
 // linearizable and not, each of which the checker must classify correctly.
 
 import { test } from 'node:test';

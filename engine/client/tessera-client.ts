@@ -1,4 +1,4 @@
-// The client library (V3IO-like, DESIGN.md §6): keeps each container's slice map, hashes a key
+// The client library (V3IO-like, docs/DESIGN.md §6): keeps each container's slice map, hashes a key
 // to its slice and sends the request straight to the node of the slice's primary VN. When the
 // map is stale the replica's answer carries where the slice lives now, so a re-route costs one
 // extra hop; transient refusals are retried with jittered backoff until the deadline. Writes keep

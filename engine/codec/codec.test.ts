@@ -8,13 +8,15 @@ test('crc32c matches the published check value of "123456789"', () => {
   assert.equal(crc32c(new Uint8Array(0)), 0);
 });
 
-test('a record round-trips and a flipped bit is detected', () => {
+test('a record round-trips and every single-bit flip of it is detected', () => {
   const bytes = encodeRecord({ a: 1, b: 'x' });
   assert.deepEqual(decodeRecord(bytes, 'r'), { a: 1, b: 'x' });
-  for (const index of [0, 3, 4, bytes.length - 1]) {
-    const flipped = bytes.slice();
-    flipped[index]! ^= 0x10;
-    assert.throws(() => decodeRecord(flipped, 'r'), CorruptRecordError);
+  for (let index = 0; index < bytes.length; index++) {
+    for (let bit = 0; bit < 8; bit++) {
+      const flipped = bytes.slice();
+      flipped[index]! ^= 1 << bit;
+      assert.throws(() => decodeRecord(flipped, 'r'), CorruptRecordError, `bit ${bit} of byte ${index} flipped`);
+    }
   }
   assert.throws(() => decodeRecord(new Uint8Array(2), 'r'), CorruptRecordError);
 });

@@ -75,7 +75,7 @@ export interface ReconfigureSlicesCommand extends CommandBase {
   readonly changes: readonly SliceChange[];
 }
 
-/** Adds whole nodes and starts migrating slices onto them (DESIGN.md §3, §5). */
+/** Adds whole nodes and starts migrating slices onto them (docs/DESIGN.md §3, §5). */
 export interface ScaleOutCommand extends CommandBase {
   readonly type: 'scale-out.start';
   readonly nodes: readonly NodeSpec[];

@@ -2,7 +2,7 @@
 // long ago this node last heard them, on its own monotonic clock.
 //
 // A newly elected leader waits a full failure-detection timeout before declaring anyone down:
-// a node may have been heartbeating to the old leader, and its primary leases (DESIGN.md §5)
+// a node may have been heartbeating to the old leader, and its primary leases (docs/DESIGN.md §5)
 // are only guaranteed expired once it has been silent that long from this leader's view too.
 
 import type { NodeStateCommand } from './commands';

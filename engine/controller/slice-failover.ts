@@ -2,7 +2,7 @@
 // promotion and the node's state change are one Raft entry (no window where the node is down
 // but still primary). Deterministic: the same state gives the same changes on every replica.
 //
-// Rules (DESIGN.md §5): a primary on the down node is replaced by its secondary only when that
+// Rules (docs/DESIGN.md §5): a primary on the down node is replaced by its secondary only when that
 // secondary is in the in-sync set (never promote a copy that may miss acknowledged writes); a
 // slice whose every in-sync copy is down keeps its map and is unavailable until one returns.
 // Each touched slice gets a new secondary on another up node (least-loaded first) that is NOT

@@ -1,4 +1,4 @@
-// Which nodes vote in the controller's Raft group as the cluster grows and shrinks (DESIGN.md
+// Which nodes vote in the controller's Raft group as the cluster grows and shrinks (docs/DESIGN.md
 // §4: 3 voters, 5 once the cluster has at least 5 nodes). One change at a time, run by the
 // leader: a draining node gives up its vote before it leaves (a replacement is added first, so
 // the group never shrinks below its size); the leader hands over leadership before its own

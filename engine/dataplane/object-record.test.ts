@@ -12,12 +12,14 @@ test('object records round-trip, values stored as raw bytes', () => {
   assert.deepEqual(decodeObject(encodeObject(tombstone), 'k'), tombstone);
 });
 
-test('a flipped bit or a torn record fails the checksum and is never decoded', () => {
+test('every single-bit flip and every truncation of a record fails the checksum and is never decoded', () => {
   const bytes = encodeObject(record);
   for (let i = 0; i < bytes.length; i++) {
-    const flipped = bytes.slice();
-    flipped[i] = (flipped[i] ?? 0) ^ 0x10;
-    assert.throws(() => decodeObject(flipped, 'k'), CorruptRecordError, `bit flip at byte ${i}`);
+    for (let bit = 0; bit < 8; bit++) {
+      const flipped = bytes.slice();
+      flipped[i] = (flipped[i] ?? 0) ^ (1 << bit);
+      assert.throws(() => decodeObject(flipped, 'k'), CorruptRecordError, `bit ${bit} of byte ${i} flipped`);
+    }
   }
   for (let length = 0; length < bytes.length; length++) {
     assert.throws(() => decodeObject(bytes.slice(0, length), 'k'), CorruptRecordError, `torn at ${length}`);

@@ -1,7 +1,7 @@
 // One slice on the VN that is its primary: orders writes, replicates them, serves reads, and
 // brings its secondary back to a full copy (re-protection).
 //
-// The rules that keep "every acknowledged write survives" true (DESIGN.md §5):
+// The rules that keep "every acknowledged write survives" true (docs/DESIGN.md §5):
 // - A write is acknowledged only when it is durable here AND on every other member of the
 //   slice's in-sync set (and on a rebuild target once its copy has begun). The in-sync set
 //   changes only through the controller, so single-copy writes start only after Raft committed

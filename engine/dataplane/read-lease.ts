@@ -6,7 +6,7 @@
 // cannot hold a lease while it still believes in a slice map the leader has moved past.
 // The controller declares a node down only after it was silent for the failure-detection
 // timeout T > leaseMs, and a newly promoted primary waits `leaseMs` × clock margin before
-// serving, so the old primary's lease has run out by then (DESIGN.md §5).
+// serving, so the old primary's lease has run out by then (docs/DESIGN.md §5).
 
 import type { LeaseGrant } from './messages';
 

@@ -1,4 +1,4 @@
-// The NVMe drive model (DESIGN.md §7): rated endurance and reliability, health derived from
+// The NVMe drive model (docs/DESIGN.md §7): rated endurance and reliability, health derived from
 // counters (wear, write rate, predicted remaining life, state), and fault modes for failure
 // injection. Pure functions over plain data: the node feeds counters in, the console and the
 // controller read the results.
@@ -86,7 +86,7 @@ export function validateDriveCounters(counters: DriveCounters): void {
 }
 
 /**
- * Rated endurance in bytes: capacity × DWPD × 1826 days, as DESIGN.md §7 defines it (the spec's
+ * Rated endurance in bytes: capacity × DWPD × 1826 days, as docs/DESIGN.md §7 defines it (the spec's
  * warrantyYears is informational; the day count is the fixed 5-year figure).
  */
 export function ratedEnduranceBytes(spec: DriveSpec): number {

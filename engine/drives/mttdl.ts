@@ -1,4 +1,4 @@
-// Cluster mean time to data loss (DESIGN.md §7), shown in the console with its inputs.
+// Cluster mean time to data loss (docs/DESIGN.md §7), shown in the console with its inputs.
 //
 // Model (two copies of every slice, independent exponential drive failures, MTBF M hours):
 // - First failures arrive at rate D / M across D drives.

@@ -274,7 +274,7 @@ export class TesseraNode {
   }
 
   /**
-   * A slice with no available in-sync copy cannot serve: the cluster goes offline (DESIGN.md §8)
+   * A slice with no available in-sync copy cannot serve: the cluster goes offline (docs/DESIGN.md §8)
    * and auto-online brings it back once every slice has a copy again.
    */
   private autoOffline(controller: ControllerHost, state: ControllerState): void {

@@ -1,4 +1,4 @@
-// The numbers a balanced map must reach (DESIGN.md §3).
+// The numbers a balanced map must reach (docs/DESIGN.md §3).
 
 /** Largest number of slices any ordered (primary VN, secondary VN) pair may share. */
 export function pairShareBound(sliceCount: number, totalVns: number, vnsPerNodeMax: number): number {

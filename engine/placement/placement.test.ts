@@ -9,7 +9,7 @@ function vnsFor(nodeCount: number, vnsPerNode: number, firstNode = 1): Placement
   return out;
 }
 
-/** Every placement goal of DESIGN.md §3, asserted on one map. */
+/** Every placement goal of docs/DESIGN.md §3, asserted on one map. */
 function assertGoals(vns: readonly PlacementVn[], map: SliceMap, context: string): void {
   const m = metrics(vns, map);
   assert.equal(m.unknownVnSlices, 0, `${context}: roles on unknown VNs`);

@@ -22,20 +22,25 @@ test('the same seed replays the same run', () => {
   assert.deepEqual(runSwarmSeed(12345), runSwarmSeed(12345));
 });
 
-/** Planted bugs must each be caught within 200 seeds: a swarm that finds nothing may be blind. */
+/**
+ * Planted bugs must each be caught within 200 seeds: a swarm that finds nothing may be blind.
+ * Caught means a safety invariant broken (a heal that never commits does not count), and the
+ * catching seed must run clean without the bug, so the violation is the bug's.
+ */
 for (const fault of ['grantVoteTwiceInTerm', 'skipLogUpToDateCheck'] as const) {
-  test(`the swarm catches the planted bug ${fault} within 200 seeds`, () => {
+  test(`the swarm catches the planted bug ${fault} as a safety violation within 200 seeds, and that seed is clean without it`, () => {
     let caughtAt: number | null = null;
     let violation = '';
     for (let seed = 1; seed <= 200 && caughtAt === null; seed++) {
       const result = runSwarmSeed(seed, { faults: { [fault]: true } });
-      if (result.violation !== null) {
+      if (result.violationKind === 'safety') {
         caughtAt = seed;
-        violation = result.violation;
+        violation = result.violation ?? '';
       }
     }
     console.log(`planted ${fault}: caught at seed ${caughtAt ?? 'never'}: ${violation}`);
     assert.notEqual(caughtAt, null, `${fault} was not caught in 200 seeds`);
+    const control = runSwarmSeed(caughtAt!);
+    assert.equal(control.violation, null, `seed ${caughtAt} fails without ${fault} too: ${control.violation ?? ''}`);
   });
 }
-

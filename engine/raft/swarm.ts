@@ -22,6 +22,12 @@ export interface SwarmResult {
   readonly seed: number;
   readonly nodes: number;
   readonly violation: string | null;
+  /**
+   * What the violation broke: `safety` (an invariant checked after every event: one leader per
+   * term, same entry at each index, leader completeness, monotonic term and vote, log matching)
+   * or `liveness` (no commit within the heal bound). Planted bugs count only on `safety`.
+   */
+  readonly violationKind: 'safety' | 'liveness' | null;
   readonly events: number;
   readonly committed: number;
   readonly leadersElected: number;
@@ -54,7 +60,11 @@ interface SimNode {
   seenVotes: Map<number, string>;
 }
 
-class Violation extends Error {}
+class Violation extends Error {
+  constructor(message: string, readonly kind: 'safety' | 'liveness') {
+    super(message);
+  }
+}
 
 export function runSwarmSeed(seed: number, options: SwarmOptions = {}): SwarmResult {
   const random = new SeededRandom(seed);
@@ -85,8 +95,8 @@ export function runSwarmSeed(seed: number, options: SwarmOptions = {}): SwarmRes
 
   const entryKey = (e: Entry): string => `${e.term}:${e.conf !== undefined ? `${e.conf.type}:${e.conf.nodeId}` : e.data === null ? '-' : Array.from(e.data).join('.')}`;
 
-  function fail(message: string): never {
-    throw new Violation(message);
+  function fail(message: string, kind: 'safety' | 'liveness' = 'safety'): never {
+    throw new Violation(message, kind);
   }
 
   function boot(node: SimNode): void {
@@ -276,11 +286,11 @@ export function runSwarmSeed(seed: number, options: SwarmOptions = {}): SwarmRes
       propose();
       if (maxCommitted > committedBefore) healedAt = t;
     }
-    if (healedAt === null) fail(`no entry committed within ${healBoundMs} ms after healing`);
+    if (healedAt === null) fail(`no entry committed within ${healBoundMs} ms after healing`, 'liveness');
     checkLogs();
-    return { seed, nodes: nodeCount, violation: null, events, committed: maxCommitted, leadersElected, confChanges: confIndexes.size };
+    return { seed, nodes: nodeCount, violation: null, violationKind: null, events, committed: maxCommitted, leadersElected, confChanges: confIndexes.size };
   } catch (error) {
     if (!(error instanceof Violation)) throw error;
-    return { seed, nodes: nodeCount, violation: error.message, events, committed: maxCommitted, leadersElected, confChanges: confIndexes.size };
+    return { seed, nodes: nodeCount, violation: error.message, violationKind: error.kind, events, committed: maxCommitted, leadersElected, confChanges: confIndexes.size };
   }
 }

@@ -35,6 +35,13 @@ export interface SwarmResult {
   readonly acknowledgedWrites: number;
   readonly historyHash: string;
   readonly problem: string | null;
+  /**
+   * The safety verdict alone: a linearizability violation of the whole history (which includes a
+   * lost acknowledged write read back as an older value) or a key whose latest image is gone
+   * ("lost") with no rot to explain it. Judged even when the run did not converge; a liveness or
+   * placement problem leaves it null. Canaries count as caught only on this.
+   */
+  readonly safetyProblem: string | null;
   readonly simulatedMs: number;
   readonly faults: readonly string[];
   readonly plan: SwarmPlan;
@@ -330,6 +337,7 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
   // Final reads: every key, by a fresh client, after everything settled.
   const reader = sim.client('reader');
   const unreadable: string[] = [];
+  const lost: string[] = [];
   for (const key of keys) {
     const callMs = world.nowMs();
     const r = sim.await<{ version: number; value: Uint8Array }>((done) => reader.get('default', key, done), 20_000);
@@ -337,7 +345,10 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
     else if (r.code === 'NotFound') recorder.history.push({ clientId: 'reader', callMs, returnMs: world.nowMs(), input: { kind: 'get', key }, output: { kind: 'get', value: null } });
     // A record that rotted while it was the only in-sync copy (the slice degraded by other
     // faults) is lost: two copies cannot help. That loss must be loud, never silent.
-    else if (!(rotted.has(key) && r.code === 'Internal' && r.message.includes('lost'))) unreadable.push(`${key}: ${r.code} ${r.message}`);
+    else if (!(rotted.has(key) && r.code === 'Internal' && r.message.includes('lost'))) {
+      unreadable.push(`${key}: ${r.code} ${r.message}`);
+      if (r.code === 'Internal' && r.message.includes('lost')) lost.push(`${key}: ${r.message}`);
+    }
   }
   const trace = new TraceHash();
   for (const op of recorder.history) trace.add(JSON.stringify(op));
@@ -350,9 +361,9 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
   }
   problem ??= placementProblem(sim);
   if (problem === null && unreadable.length > 0) problem = `keys unreadable after the heal: ${unreadable.join('; ')}`;
-  if (problem === null) {
-    const check = checkHistory(recorder.history);
-    if (check.ok === false) problem = `not linearizable on ${check.key}: ${check.explanation}`;
-  }
-  return { seed, nodes: nodeCount, ops: recorder.history.length, acknowledgedWrites: recorder.acknowledgedWrites, historyHash: trace.hex(), problem, simulatedMs: world.nowMs(), faults, plan };
+  const check = checkHistory(recorder.history);
+  const notLinearizable = check.ok === false ? `not linearizable on ${check.key}: ${check.explanation}` : null;
+  const safetyProblem = notLinearizable ?? (lost.length > 0 ? `keys lost with no rot to explain it: ${lost.join('; ')}` : null);
+  problem ??= notLinearizable;
+  return { seed, nodes: nodeCount, ops: recorder.history.length, acknowledgedWrites: recorder.acknowledgedWrites, historyHash: trace.hex(), problem, safetyProblem, simulatedMs: world.nowMs(), faults, plan };
 }

@@ -1,5 +1,5 @@
 // Console accounts: stored in the data directory (accounts.json, written atomically), passwords
-// hashed with argon2id (19 MiB, t = 2, p = 1; SECURITY.md), at most two hashes computed at once.
+// hashed with argon2id (19 MiB, t = 2, p = 1; docs/SECURITY.md), at most two hashes computed at once.
 // The first start creates `admin` with TESSERA_ADMIN_PASSWORD or a random password printed once.
 
 import { hash, verify } from '@node-rs/argon2';

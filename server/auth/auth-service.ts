@@ -71,7 +71,7 @@ export function credentialsOf(req: IncomingMessage): Credentials {
   return { token: null, via: 'none' };
 }
 
-/** CSRF (SECURITY.md): a cookie-authenticated mutation needs the custom header and a same-origin Origin. */
+/** CSRF (docs/SECURITY.md): a cookie-authenticated mutation needs the custom header and a same-origin Origin. */
 export function csrfProblem(req: IncomingMessage): string | null {
   if (req.headers[CSRF_HEADER] !== '1') return `missing ${CSRF_HEADER} header`;
   const origin = req.headers.origin;

@@ -1,4 +1,4 @@
-// Login rate limit (SECURITY.md): at most 5 failures per 15 minutes per account and per address.
+// Login rate limit (docs/SECURITY.md): at most 5 failures per 15 minutes per account and per address.
 
 export const LOGIN_FAILURES_MAX = 5;
 export const LOGIN_WINDOW_MS = 15 * 60_000;

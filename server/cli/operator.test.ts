@@ -1,5 +1,6 @@
-// The operator CLI against a real server: status, settings, cluster offline with auto-online
-// after 5 s, node offline/online, a failover drill, and its errors.
+// The operator CLI against a real server: a wrong password refused (nothing changes), status,
+// settings, cluster offline with auto-online after 5 s, node offline/online, a failover drill,
+// and its errors.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -28,13 +29,21 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ status
 }
 
 
-test('tessera status, settings, cluster offline/online with auto-online, node offline/online/fail against a running server', async () => {
+test('tessera refuses a wrong password, then status, settings, cluster offline/online with auto-online, node offline/online/fail against a running server', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-cli-ops-'));
   const server = await startServer({ dataDir, port: 0, host: '127.0.0.1', configPath: join(ROOT_DIR, 'cluster.yml'), withConsole: false });
   const at = ['--server', server.url];
   const nodeStates = async (): Promise<Record<string, string>> => (JSON.parse((await cli(['status', '--json', ...at])).stdout) as { nodeStates: Record<string, string> }).nodeStates;
   const health = async (): Promise<string> => ((await (await fetch(`${server.url}/healthz`)).json()) as { status: string }).status;
   try {
+    // A wrong password: the CLI exits non-zero with the server's one-line answer, and the
+    // mutation it was asked for never happens.
+    const wrongPassword = await cli(['cluster', 'offline', '--reason', 'wrong password', ...at], { TESSERA_PASSWORD: 'not-the-password' });
+    assert.equal(wrongPassword.status, 1);
+    assert.match(wrongPassword.stderr, /^tessera: wrong username or password$/m);
+    assert.equal(wrongPassword.stdout, '');
+    assert.equal(await health(), 'online');
+
     const status = await cli(['status', ...at]);
     assert.equal(status.status, 0, status.stderr);
     assert.match(status.stdout, /^cluster online, healthy/m);
@@ -54,6 +63,7 @@ test('tessera status, settings, cluster offline/online with auto-online, node of
     const events = (await cli(['events', '--json', ...at])).stdout.trim().split('\n').map((line) => JSON.parse(line) as { code: string; message: string; actor: string });
     assert.ok(events.some((e) => e.code === 'cluster.offline' && e.message.includes('cli drill') && e.actor === 'admin'));
     assert.ok(events.some((e) => e.code === 'cluster.online' && e.message.includes('auto-online after 5 s')));
+    assert.equal(events.filter((e) => e.code === 'cluster.offline').length, 1, 'the wrong-password attempt took the cluster offline');
 
     // An operator's node offline/online.
     assert.equal((await cli(['node', 'offline', 'node-2', ...at])).status, 0);
@@ -75,10 +85,10 @@ test('tessera status, settings, cluster offline/online with auto-online, node of
   }
 });
 
-test('the CLI reports a wrong password, a missing password and an unreachable server in one line', async () => {
-  const wrong = await cli(['status', '--server', 'http://127.0.0.1:9'], {});
-  assert.equal(wrong.status, 1);
-  assert.match(wrong.stderr, /^tessera: cannot reach the server at http:\/\/127\.0\.0\.1:9/);
+test('the CLI reports a missing password and an unreachable server in one line', async () => {
+  const unreachable = await cli(['status', '--server', 'http://127.0.0.1:9'], {});
+  assert.equal(unreachable.status, 1);
+  assert.match(unreachable.stderr, /^tessera: cannot reach the server at http:\/\/127\.0\.0\.1:9/);
   const missing = await cli(['status'], { TESSERA_PASSWORD: '' });
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /set TESSERA_PASSWORD/);

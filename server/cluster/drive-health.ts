@@ -1,4 +1,4 @@
-// Drive health for operators (DESIGN.md §7, CONSOLE.md "Drives"): the NVMe model applied to
+// Drive health for operators (docs/DESIGN.md §7, docs/CONSOLE.md "Drives"): the NVMe model applied to
 // the real drives of the running cluster. Bytes written come from the data path (persisted
 // across restarts), the write rate from samples taken here, media errors from damaged reads;
 // temperature is modelled from the write load (no sensor behind an lmdb file). Also the

@@ -1,6 +1,6 @@
 // Measures re-protection windows on the running cluster: from the moment slices drop to one
 // copy (a node or drive lost) until every slice has two in-sync copies again. This is the
-// rebuild time the MTTDL estimate needs (DESIGN.md §7): the window in which a second failure
+// rebuild time the MTTDL estimate needs (docs/DESIGN.md §7): the window in which a second failure
 // would lose data. Measured on the monotonic clock; the cause is the newest failure event.
 
 import type { ControllerState } from '../../engine/controller/state';

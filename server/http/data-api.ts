@@ -9,7 +9,7 @@ import type { WriteCondition } from '../../engine/dataplane/messages';
 import type { EmbeddedCluster } from '../cluster/embedded-cluster';
 
 export const API_PREFIX = '/api/v1/containers';
-/** Largest object value accepted (DESIGN.md §2). */
+/** Largest object value accepted (docs/DESIGN.md §2). */
 export const MAX_VALUE_BYTES = 1_048_576;
 /** Largest object key, in UTF-8 bytes. */
 export const MAX_KEY_BYTES = 1_024;

@@ -1,4 +1,4 @@
-// Every tRPC procedure, called with no session and with each role (SECURITY.md): reads need a
+// Every tRPC procedure, called with no session and with each role (docs/SECURITY.md): reads need a
 // viewer, operations an operator, settings an admin; sign-in is open. A caller who passes the
 // role check meets the next obstacle (no cluster: SERVICE_UNAVAILABLE, or its input check).
 

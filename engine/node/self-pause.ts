@@ -16,7 +16,7 @@ import type { MonotonicClock, NodeRuntime, TimerId, Timers } from '../runtime/ru
 
 /** Lateness below this is scheduling jitter, not a pause (real timers fire a little late). */
 export const TIMER_LATENESS_TOLERANCE_MS = 10;
-/** Pauses kept for the "longest recent pause" view. */
+/** Latest pauses kept apart (to merge overlapping lateness and find the last one); older ones only count in the total. */
 export const RECENT_PAUSES_MAX = 32;
 
 export interface SelfPause {
@@ -63,12 +63,6 @@ export class SelfPauseMonitor {
     return undefined;
   }
 
-  /** The longest pause that ended within the last `windowMs`, in ms (0 if none). */
-  longestPauseMs(nowMs: number, windowMs: number): number {
-    let longest = 0;
-    for (const pause of this.recent) if (nowMs - pause.toMs <= windowMs) longest = Math.max(longest, pause.toMs - pause.fromMs);
-    return longest;
-  }
 }
 
 /** `timers` whose callbacks first report their lateness to `monitor`. */

@@ -249,11 +249,6 @@ export class TesseraNode {
     return { nowMs, responsiveMs: this.pauses.responsiveMs(nowMs) };
   }
 
-  /** The longest pause of this node itself that ended within the last `windowMs`. */
-  longestPauseMs(windowMs: number): number {
-    return this.pauses.longestPauseMs(this.runtime.clock.nowMs(), windowMs);
-  }
-
   status(): NodeStatus {
     const at = this.instant();
     const nowMs = at.nowMs;

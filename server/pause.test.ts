@@ -17,7 +17,7 @@ const PASSWORD = 'pause-test-password';
 const READY_TIMEOUT_MS = 30_000;
 const PAUSES_MS = [1_000, 3_000, 5_000];
 /** Load between pauses, so heartbeats and writes flow again before the next stop. */
-const CALM_MS = 1_500;
+const CALM_MS = 1_000;
 const WRITERS = 4;
 const KEYS_PER_WRITER = 8;
 /** Longer than any pause: a write held up by a stop is answered after it, not given up. */
@@ -136,7 +136,7 @@ test(`SIGSTOP of the whole server for ${PAUSES_MS.join(', ')} ms under write loa
     assert.deepEqual([overview.counts.slicesOneCopy, overview.counts.slicesNoCopy], [0, 0], 'no copy dropped from an in-sync set');
 
     // Every acknowledged write reads back with its latest value (or a later attempt's).
-    assert.ok(load.acked() >= 50, `only ${load.acked()} writes acknowledged`);
+    assert.ok(load.acked() >= 20, `only ${load.acked()} writes acknowledged`);
     const lost: string[] = [];
     for (const [key, history] of load.keys) {
       if (history.acked === undefined) continue;
@@ -146,6 +146,7 @@ test(`SIGSTOP of the whole server for ${PAUSES_MS.join(', ')} ms under write loa
     }
     assert.deepEqual(lost, []);
 
+    console.log(`${load.acked()} writes acknowledged across the stops, ${load.keys.size} keys read back; longest stall shown: ${overview.longestStallMs} ms`);
     // The stall is visible: on the Overview, in /metrics, and as a warning line.
     assert.ok((overview.longestStallMs ?? 0) >= 4_000, `longest stall shown: ${overview.longestStallMs}`);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();

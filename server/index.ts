@@ -17,6 +17,7 @@ import { buildConsole, hasConsoleBuild } from './http/build';
 import { AuthService, credentialsOf } from './auth/auth-service';
 import { API_PREFIX, handleDataApi } from './http/data-api';
 import { createMetrics } from './http/metrics';
+import { processEventLoop } from './runtime/event-loop-monitor';
 import { appRouter } from './routers/_app';
 
 export const ROOT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -78,7 +79,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const config = loadClusterConfig(options.configPath);
   ensureWritableDataDir(options.dataDir);
 
-  const metrics = createMetrics();
+  const eventLoop = processEventLoop(log);
+  const metrics = createMetrics(eventLoop);
   // Created once the data directory is locked (after the cluster opens).
   const authHolder: { current: AuthService | undefined } = { current: undefined };
   const trpcHandler = createHTTPHandler({
@@ -131,7 +133,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   let cluster: EmbeddedCluster;
   try {
-    cluster = await EmbeddedCluster.open({ dataDir: options.dataDir, config, log });
+    cluster = await EmbeddedCluster.open({ dataDir: options.dataDir, config, log, eventLoop });
   } catch (error) {
     server.close();
     throw error;

@@ -56,6 +56,7 @@ export function OverviewView() {
         <Stat label="Slices with 0 copies" value={String(o.counts.slicesNoCopy)} />
         <Stat label="Controller leader" value={o.controller.leaderId ?? 'none'} />
         <Stat label="Uptime" value={`${Math.floor(o.uptimeMs / 60_000)} min`} />
+        <Stat label="Longest stall (10 min)" value={o.longestStallMs === null ? 'n/a' : `${o.longestStallMs} ms`} />
       </section>
       <section aria-label="nodes">
         <h2 className="mb-3 text-lg font-semibold">Nodes</h2>

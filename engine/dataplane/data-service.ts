@@ -46,6 +46,8 @@ export interface DataServiceDeps {
   /** Leader side: may `nodeId` hold a read lease now (it is up and not being declared down)? */
   mayGrantLease(nodeId: string): boolean;
   fatal(reason: string): void;
+  /** This node's monotonic time minus its own pauses (engine/node/self-pause.ts); default: the monotonic clock. */
+  responsiveMs?(): number;
   readonly canaries?: DataPlaneCanaries | undefined;
   /** How often to scrub (default SCRUB_INTERVAL_MS). */
   readonly scrubIntervalMs?: number | undefined;
@@ -98,6 +100,7 @@ export class DataService {
     this.context = {
       nodeId: runtime.nodeId,
       nowMs: () => runtime.clock.nowMs(),
+      responsiveMs: () => deps.responsiveMs?.() ?? runtime.clock.nowMs(),
       wallMs: () => runtime.wallClock.epochMs(),
       schedule: (delayMs, callback) => runtime.timers.schedule(delayMs, () => { if (!this.stopped) callback(); }),
       cancel: (timer) => runtime.timers.cancel(timer),

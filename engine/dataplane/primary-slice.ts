@@ -668,7 +668,7 @@ export class PrimarySlice {
     if (this.status === 'retired') return;
     const nowMs = this.ctx.nowMs();
     for (const [id, write] of this.pending) this.replicate(id, write);
-    this.watchSecondary(nowMs);
+    this.watchSecondary(this.ctx.responsiveMs());
     this.stepReconcile(nowMs);
     this.stepRebuild(nowMs);
   }
@@ -677,17 +677,19 @@ export class PrimarySlice {
    * An in-sync copy that stopped answering blocks writes. Once one has been silent for the stall
    * limit, ask the controller to drop it from the in-sync set (a silent migration target is
    * dropped alone; a silent secondary takes a learner with it); writes then complete on the
-   * copies left, and the secondary is rebuilt when it answers again.
+   * copies left, and the secondary is rebuilt when it answers again. Silence is counted on the
+   * node's responsive clock: a primary that was itself paused gives the acks queued meanwhile
+   * their chance (dropping a copy later is always safe, never sooner).
    */
-  private watchSecondary(nowMs: number): void {
+  private watchSecondary(responsiveMs: number): void {
     const pending = [...this.pending.values()];
     const silent = this.inSyncPartners().find((vn) => pending.some((w) => !w.acked.has(vn)));
     if (silent === undefined) {
       this.secondarySilentSinceMs = undefined;
       return;
     }
-    this.secondarySilentSinceMs ??= nowMs;
-    if (this.reduceProposed || nowMs - this.secondarySilentSinceMs < REBUILD_STALL_MS) return;
+    this.secondarySilentSinceMs ??= responsiveMs;
+    if (this.reduceProposed || responsiveMs - this.secondarySilentSinceMs < REBUILD_STALL_MS) return;
     this.reduceProposed = true;
     const epoch = this.entry.epoch;
     const dropLearnerOnly = silent === this.entry.learner;

@@ -6,7 +6,10 @@
 // cannot hold a lease while it still believes in a slice map the leader has moved past.
 // The controller declares a node down only after it was silent for the failure-detection
 // timeout T > leaseMs, and a newly promoted primary waits `leaseMs` × clock margin before
-// serving, so the old primary's lease has run out by then (docs/DESIGN.md §5).
+// serving, so the old primary's lease has run out by then (docs/DESIGN.md §5). The detector counts
+// silence in its own responsive time (it leaves out its own pauses), which is never more than
+// the monotonic silence: it only waits longer. A node paused past its lease finds it expired on
+// resuming, since the lease runs on the node's own clock.
 
 import type { LeaseGrant } from './messages';
 

@@ -25,6 +25,11 @@ export const NO_CANARIES: DataPlaneCanaries = { ackBeforeSecondaryDurable: false
 export interface ReplicaContext {
   readonly nodeId: string;
   nowMs(): number;
+  /**
+   * The node's monotonic time minus the time it was itself paused (a stalled process): silence
+   * of a partner is measured on it, so a node never blames a partner for its own sleep.
+   */
+  responsiveMs(): number;
   wallMs(): number;
   schedule(delayMs: number, callback: () => void): TimerId;
   cancel(timer: TimerId): void;

@@ -17,7 +17,8 @@ import { assert } from '../util/assert';
 import { CorruptRecordError } from '../codec/json-bytes';
 import { loadOrCreateIdentity, type NodeBootstrap, type NodeIdentity } from './identity';
 import { OperationRunner } from './operation-runner';
-import { PeerLiveness } from './peer-liveness';
+import { PeerLiveness, type LivenessInstant } from './peer-liveness';
+import { SelfPauseMonitor, withPauseMonitor } from './self-pause';
 
 export interface NodeTimingSettings {
   readonly heartbeatIntervalMs: number;
@@ -84,19 +85,24 @@ export class TesseraNode {
   private heartbeatTimer: TimerId | undefined;
   private controller: ControllerHost | undefined;
   private data: DataService | undefined;
-  private leaderSinceMs: number | undefined;
+  /** When this node became leader, on its responsive clock (self-pause.ts). */
+  private leaderSinceResponsiveMs: number | undefined;
   private readonly detectorInFlight = new Set<string>();
   private followedTopology: ClusterTopology | undefined;
   private readonly operations: OperationRunner;
   /** When this leader first saw the cluster offline, and when it last tried to bring it online. */
   private offlineSeenAtMs: number | undefined;
   private autoOnlineAttemptAtMs: number | undefined;
+  /** This node's own pauses: every timer of the node reports its lateness here first. */
+  private readonly pauses = new SelfPauseMonitor();
+  private readonly runtime: NodeRuntime;
 
   constructor(
-    private readonly runtime: NodeRuntime,
+    runtime: NodeRuntime,
     private timing: NodeTimingSettings = DEFAULT_NODE_TIMING,
     private readonly wiring?: ControllerWiring,
   ) {
+    this.runtime = withPauseMonitor(runtime, this.pauses);
     this.operations = new OperationRunner(runtime.nodeId, () => runtime.wallClock.epochMs());
   }
 
@@ -153,6 +159,7 @@ export class TesseraNode {
             return (nodeState === 'up' || nodeState === 'draining') && !this.detectorInFlight.has(`node.down:${nodeId}`);
           },
           fatal: (reason) => this.fail(reason),
+          responsiveMs: () => this.instant().responsiveMs,
           canaries: this.wiring.canaries,
           scrubIntervalMs: this.wiring.scrubIntervalMs,
         });
@@ -174,7 +181,7 @@ export class TesseraNode {
     if (state.clusterId === null || state.topology === this.followedTopology) return;
     this.followedTopology = state.topology;
     const nodeIds = state.topology.nodes.map((n) => n.id);
-    this.liveness?.setPeers(nodeIds.filter((id) => id !== this.runtime.nodeId), this.runtime.clock.nowMs());
+    this.liveness?.setPeers(nodeIds.filter((id) => id !== this.runtime.nodeId), this.instant());
     this.controller?.followTopology(nodeIds);
   }
 
@@ -236,8 +243,15 @@ export class TesseraNode {
     this.controller.propose(command, done);
   }
 
-  status(): NodeStatus {
+  /** Now on both clocks: monotonic, and responsive (monotonic minus this node's own pauses). */
+  private instant(): LivenessInstant {
     const nowMs = this.runtime.clock.nowMs();
+    return { nowMs, responsiveMs: this.pauses.responsiveMs(nowMs) };
+  }
+
+  status(): NodeStatus {
+    const at = this.instant();
+    const nowMs = at.nowMs;
     const liveness = this.liveness;
     const self = this.identity === undefined ? undefined : this.ownSpec();
     return {
@@ -247,7 +261,7 @@ export class TesseraNode {
       error: this.error,
       peers: liveness === undefined ? [] : liveness.views().map((view) => ({
         nodeId: view.nodeId,
-        up: liveness.isUp(view.nodeId, nowMs, this.timing.failureDetectionTimeoutMs),
+        up: liveness.isUp(view.nodeId, at, this.timing.failureDetectionTimeoutMs),
         lastHeardAgoMs: view.lastHeardAtMs === undefined ? null : Math.max(0, nowMs - view.lastHeardAtMs),
       })),
       drives: self === undefined ? [] : self.drives.map((d) => ({ id: d.id, capacityBytes: d.capacityBytes, bytesWritten: this.drives.get(d.id)?.bytesWritten() ?? 0 })),
@@ -315,7 +329,8 @@ export class TesseraNode {
     const controller = this.controller;
     const liveness = this.liveness;
     if (controller === undefined || liveness === undefined) return;
-    const nowMs = this.runtime.clock.nowMs();
+    const at = this.instant();
+    const nowMs = at.nowMs;
     // Also catches a topology installed from a controller snapshot (which raises no applied event).
     this.followTopology(controller.state());
     // Every node follows the committed timing settings, not only the leader.
@@ -324,25 +339,25 @@ export class TesseraNode {
       this.timing = { heartbeatIntervalMs: settings.heartbeatIntervalMs, failureDetectionTimeoutMs: settings.failureDetectionTimeoutMs };
     }
     if (!controller.isLeader()) {
-      this.leaderSinceMs = undefined;
+      this.leaderSinceResponsiveMs = undefined;
       this.offlineSeenAtMs = undefined;
       this.autoOnlineAttemptAtMs = undefined;
       return;
     }
-    this.leaderSinceMs ??= nowMs;
+    this.leaderSinceResponsiveMs ??= at.responsiveMs;
     const state = controller.state();
     if (state.clusterId === null) return;
-    const lastHeard = new Map(liveness.views().map((v) => [v.nodeId, v.lastHeardAtMs]));
-    const decisions = failureDetectorDecisions(state, this.runtime.nodeId, nowMs - this.leaderSinceMs, {
-      silentForMs: (nodeId) => {
-        const at = lastHeard.get(nodeId);
-        return at === undefined ? null : nowMs - at;
-      },
-    }, this.runtime.wallClock.epochMs());
+    // Silence and leadership count only the time this node was running (failure-detector.ts).
+    const ownPause = this.pauses.lastPause(this.timing.heartbeatIntervalMs);
+    const decisions = failureDetectorDecisions(state, this.runtime.nodeId, {
+      leaderForMs: at.responsiveMs - this.leaderSinceResponsiveMs,
+      sinceOwnPauseMs: ownPause === undefined ? null : nowMs - ownPause.toMs,
+      heartbeatIntervalMs: this.timing.heartbeatIntervalMs,
+    }, { silentForMs: (nodeId) => liveness.silentForMs(nodeId, at) }, this.runtime.wallClock.epochMs());
     this.autoOffline(controller, state);
     this.autoOnline(controller, state, nowMs);
     const timeoutMs = this.timing.failureDetectionTimeoutMs;
-    this.operations.run(controller, state, nowMs, (nodeId) => nodeId === this.runtime.nodeId || liveness.isUp(nodeId, nowMs, timeoutMs));
+    this.operations.run(controller, state, nowMs, (nodeId) => nodeId === this.runtime.nodeId || liveness.isUp(nodeId, at, timeoutMs));
     for (const decision of decisions) {
       const key = `${decision.type}:${decision.nodeId}`;
       if (this.detectorInFlight.has(key)) continue;
@@ -357,7 +372,7 @@ export class TesseraNode {
     if (this.data?.receive(envelope) === true) return;
     const message = envelope.message as Partial<HeartbeatMessage> | null;
     if (message?.kind === 'heartbeat' && message.clusterId === this.identity?.clusterId) {
-      this.liveness?.heard(envelope.from, this.runtime.clock.nowMs());
+      this.liveness?.heard(envelope.from, this.instant());
     }
   }
 }

@@ -20,6 +20,7 @@ import { DataClient } from './data-client';
 import { ensureWritableDataDir, lockDataDir, readManifest, writeManifest, type DataDirManifest } from './data-dir';
 import type { DriveDevice } from '../runtime/drive-device';
 import { buildOverview, type ClusterOverview } from './overview';
+import type { EventLoopMonitor } from '../runtime/event-loop-monitor';
 import { RebuildTracker } from './rebuild-tracker';
 import { clusterMttdl, DriveMonitor, type DriveView, type MttdlView } from './drive-health';
 import { OperationTracker, type OperationView } from './operation-tracker';
@@ -35,6 +36,8 @@ export interface EmbeddedClusterOptions {
   readonly dataDir: string;
   readonly config: ClusterConfig;
   readonly log: (line: string) => void;
+  /** The process's event-loop sampler: the Overview shows its longest recent stall. */
+  readonly eventLoop?: EventLoopMonitor | undefined;
 }
 
 /** How long start-up waits for the controller to elect a leader and bootstrap. */
@@ -469,6 +472,7 @@ export class EmbeddedCluster {
       statuses: [...this.nodes.values()].map((n) => n.node.status()),
       leader: leader === undefined ? undefined : { nodeId: leader.nodeId, term: leader.term, commitIndex: leader.commitIndex },
       uptimeMs: Math.round(performance.now() - this.startedAtMs),
+      longestStallMs: this.options.eventLoop?.longestRecentStallMs() ?? null,
     });
   }
 

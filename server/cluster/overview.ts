@@ -55,6 +55,8 @@ export interface ClusterOverview {
   };
   readonly controller: { readonly leaderId: string | null; readonly term: number; readonly commitIndex: number };
   readonly uptimeMs: number;
+  /** The longest event-loop stall of the process in the last 10 minutes (ms); null when not measured. */
+  readonly longestStallMs: number | null;
 }
 
 export interface OverviewInputs {
@@ -64,6 +66,7 @@ export interface OverviewInputs {
   readonly statuses: readonly NodeStatus[];
   readonly leader: { readonly nodeId: string; readonly term: number; readonly commitIndex: number } | undefined;
   readonly uptimeMs: number;
+  readonly longestStallMs: number | null;
 }
 
 /** One consistent snapshot from the committed state and what the running nodes report. */
@@ -147,5 +150,6 @@ export function buildOverview(input: OverviewInputs): ClusterOverview {
     },
     controller: { leaderId: input.leader?.nodeId ?? null, term: input.leader?.term ?? 0, commitIndex: input.leader?.commitIndex ?? 0 },
     uptimeMs: input.uptimeMs,
+    longestStallMs: input.longestStallMs,
   };
 }

@@ -1,9 +1,13 @@
 // Prometheus metrics at /metrics (prom-client). Cluster gauges read one overview snapshot taken
 // at the start of each scrape: never stale, computed once per scrape, free between scrapes.
 
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { ClusterOverview } from '../cluster/overview';
 import { getCluster } from '../cluster/instance';
+import type { EventLoopMonitor } from '../runtime/event-loop-monitor';
+
+/** Buckets of the event-loop delay histogram, in seconds: jitter up to the stalls that matter. */
+export const EVENT_LOOP_DELAY_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 export interface MetricsEndpoint {
   readonly contentType: string;
@@ -11,10 +15,21 @@ export interface MetricsEndpoint {
   scrape(): Promise<string>;
 }
 
-export function createMetrics(): MetricsEndpoint {
+export function createMetrics(eventLoop?: EventLoopMonitor): MetricsEndpoint {
   const registry = new Registry();
   let current: ClusterOverview | undefined;
   collectDefaultMetrics({ register: registry, prefix: 'tessera_process_' });
+  if (eventLoop !== undefined) {
+    const delay = new Histogram({
+      name: 'tessera_event_loop_delay_seconds', help: 'how late the event loop ran a 100 ms sampling timer (every node shares the loop)',
+      buckets: EVENT_LOOP_DELAY_BUCKETS_S, registers: [registry],
+    });
+    eventLoop.onDelay((delayMs) => delay.observe(delayMs / 1000));
+    new Gauge({
+      name: 'tessera_event_loop_longest_stall_seconds', help: 'the longest event-loop stall in the last 10 minutes', registers: [registry],
+      collect() { this.set(eventLoop.longestRecentStallMs() / 1000); },
+    });
+  }
   new Gauge({
     name: 'tessera_cluster_online', help: '1 when the cluster serves data I/O', registers: [registry],
     collect() { this.set(current?.availability === 'online' ? 1 : 0); },

@@ -1,6 +1,9 @@
 // Applies one committed command to the controller state: deterministic, total (every command
 // gets a result, invalid ones are rejected with a code and leave the state unchanged apart from
-// the applied index), and it never reads a clock or random source.
+// the applied index), and it never reads a clock or random source. Commands are checked first by
+// validateCommand (the same function the proposer ran); anything that still throws is caught at
+// the top and rejected as ApplyError with an error event, so one bad entry can never stop a
+// replica, nor every replica again on each restart as it replays the log.
 
 import { allDrives, allVns } from '../topology/topology';
 import { unreachable } from '../util/assert';
@@ -11,14 +14,16 @@ import { validateSettings, type ClusterSettings } from './settings';
 import { failoverContainer } from './slice-failover';
 import { appliedSliceChange, checkSliceChange } from './slice-reconfigure';
 import { runningOperation, type ContainerRecord, type ControllerState, type NodeAdminState, type SliceEntry } from './state';
+import { validateCommand } from './validate-command';
 import { stateVnHealth } from './vn-health';
 
 export type { Placement } from './operations-apply';
+export { CLUSTER_SLICES_MAX, CONTAINER_NAME_PATTERN, CONTAINERS_MAX } from './validate-command';
 
-export const CONTAINERS_MAX = 256;
+/** Longest error message an ApplyError rejection and its event carry. */
+export const APPLY_ERROR_MESSAGE_MAX = 500;
 
 const NODE_TARGET = { 'node.down': 'down', 'node.up': 'up', 'node.offline': 'offline', 'node.online': 'up' } as const;
-export const CONTAINER_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 export interface ApplyOutcome {
   readonly state: ControllerState;
@@ -29,20 +34,17 @@ function reject(state: ControllerState, index: number, code: string, message: st
   return { state: { ...state, appliedIndex: index }, result: { ok: false, code, message } };
 }
 
-function buildContainer(placement: Placement, state: ControllerState, name: string, sliceCount: number, seedHex: string, timeMs: number): ContainerRecord {
+/** A new container's map, or why placement could not make one (the same on every replica). */
+function buildContainer(placement: Placement, state: ControllerState, name: string, sliceCount: number, seedHex: string, timeMs: number): ContainerRecord | string {
   const health = stateVnHealth(state);
-  const map = placement.initial(allVns(state.topology).filter((vn) => health.eligible(vn.id)), sliceCount);
+  let map: ReturnType<Placement['initial']>;
+  try {
+    map = placement.initial(allVns(state.topology).filter((vn) => health.eligible(vn.id)), sliceCount);
+  } catch (error) {
+    return `placement: ${error instanceof Error ? error.message : String(error)}`;
+  }
   const slices: SliceEntry[] = map.map((s) => ({ primary: s.primary, secondary: s.secondary, epoch: 1, inSync: [s.primary, s.secondary] }));
   return { name, sliceCount, seedHex, mapEpoch: 1, slices, createdAtMs: timeMs };
-}
-
-function checkContainer(state: ControllerState, name: string, sliceCount: number, seedHex: string): string | null {
-  if (!CONTAINER_NAME_PATTERN.test(name)) return `name: container names are 1-63 lowercase letters, digits, _ and - (found ${JSON.stringify(name)})`;
-  if (state.containers[name] !== undefined) return `name: container ${name} already exists`;
-  if (Object.keys(state.containers).length >= CONTAINERS_MAX) return `name: at most ${CONTAINERS_MAX} containers`;
-  if (!Number.isInteger(sliceCount) || sliceCount < 64 || sliceCount > 65_536 || (sliceCount & (sliceCount - 1)) !== 0) return `slices: must be a power of two in 64..65536 (found ${sliceCount})`;
-  if (!/^[0-9a-f]{16}$/.test(seedHex)) return `seedHex: must be 16 hex digits`;
-  return null;
 }
 
 /** Test-only safety breakers of the controller (the swarm's canaries). */
@@ -112,7 +114,54 @@ function applyLongRunning(state: ControllerState, command: ScaleOutCommand | Dec
   }
 }
 
+/**
+ * Applies `command` (as decoded from the log: its fields are checked, not trusted) at `index`.
+ * Never throws: a command that cannot be applied is rejected with a code.
+ */
 export function applyCommand(state: ControllerState, command: ControllerCommand, index: number, placement: Placement, canaries: ControllerCanaries = {}): ApplyOutcome {
+  try {
+    const rejection = validateCommand(state, command);
+    if (rejection !== null) {
+      // Around bootstrap the log may hold a second bootstrap or commands before it: routine.
+      if (rejection.code === 'AlreadyBootstrapped' || rejection.code === 'NotBootstrapped') return reject(state, index, rejection.code, rejection.message);
+      // The proposer checked this command against its own state: the committed state changed in
+      // between (or an older version proposed it). Worth a line in the events log.
+      return rejectRecorded(state, command, index, 'warning', rejection.code, rejection.message);
+    }
+    return applyValid(state, command, index, placement, canaries);
+  } catch (error) {
+    const detail = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, APPLY_ERROR_MESSAGE_MAX);
+    return rejectRecorded(state, command, index, 'error', 'ApplyError', `apply failed with ${detail}`);
+  }
+}
+
+function commandType(command: unknown): string {
+  const type = typeof command === 'object' && command !== null ? (command as { type?: unknown }).type : undefined;
+  return typeof type === 'string' ? type.slice(0, 64) : 'unknown';
+}
+
+/**
+ * A rejection the events log records: a command refused at apply though its proposer's check
+ * passed, a map placement could not make, or (severity error, code ApplyError) the last line of
+ * defence, an apply that threw. Messages come from the same code on the same input, so every
+ * replica records the same rejection. Nothing else changes.
+ */
+function rejectRecorded(state: ControllerState, command: unknown, index: number, severity: EventSeverity, code: string, message: string): ApplyOutcome {
+  const fields = (typeof command === 'object' && command !== null ? command : {}) as { actor?: unknown; timeMs?: unknown };
+  try {
+    const event: ClusterEvent = {
+      index, seq: 0, timeMs: typeof fields.timeMs === 'number' && Number.isFinite(fields.timeMs) && fields.timeMs > 0 ? fields.timeMs : 0, severity, code: 'command.rejected',
+      subject: { kind: 'cluster', id: state.clusterId ?? '' }, message: `entry ${index} (${commandType(command)}) rejected, ${code}: ${message}`, actor: typeof fields.actor === 'string' ? fields.actor.slice(0, 128) : 'unknown',
+    };
+    const all = [...state.events, event];
+    const events = all.length > EVENTS_RETAINED_MAX ? all.slice(all.length - EVENTS_RETAINED_MAX) : all;
+    return { state: { ...state, events, appliedIndex: index }, result: { ok: false, code, message } };
+  } catch {
+    return reject(state, index, code, message);
+  }
+}
+
+function applyValid(state: ControllerState, command: ControllerCommand, index: number, placement: Placement, canaries: ControllerCanaries): ApplyOutcome {
   const events: ClusterEvent[] = [];
   const emit = (severity: EventSeverity, code: EventCode, subject: EventSubject, message: string): void => {
     events.push({ index, seq: events.length, timeMs: command.timeMs, severity, code, subject, message, actor: command.actor });
@@ -123,36 +172,29 @@ export function applyCommand(state: ControllerState, command: ControllerCommand,
     return { state: { ...next, events: trimmed, appliedIndex: index }, result: { ok: true } };
   };
 
-  if (command.type !== 'bootstrap' && state.clusterId === null) return reject(state, index, 'NotBootstrapped', 'the cluster is not bootstrapped yet');
-
   switch (command.type) {
     case 'bootstrap': {
-      if (state.clusterId !== null) return reject(state, index, 'AlreadyBootstrapped', `cluster ${state.clusterId} is already bootstrapped`);
-      const settingsProblem = validateSettings(command.settings);
-      if (settingsProblem !== null) return reject(state, index, 'InvalidSettings', settingsProblem);
       const nodeStates: Record<string, 'up'> = {};
       for (const node of command.topology.nodes) nodeStates[node.id] = 'up';
       let next: ControllerState = { ...state, clusterId: command.clusterId, name: command.name, topology: command.topology, nodeStates, settings: command.settings };
       emit('info', 'cluster.bootstrapped', { kind: 'cluster', id: command.clusterId }, `cluster ${command.name} bootstrapped with ${command.topology.nodes.length} nodes`);
       const containers: Record<string, ContainerRecord> = {};
       for (const c of command.containers) {
-        const problem = checkContainer({ ...next, containers }, c.name, c.sliceCount, c.seedHex);
-        if (problem !== null) return reject(state, index, 'InvalidContainer', problem);
-        containers[c.name] = buildContainer(placement, next, c.name, c.sliceCount, c.seedHex, command.timeMs);
+        const container = buildContainer(placement, next, c.name, c.sliceCount, c.seedHex, command.timeMs);
+        if (typeof container === 'string') return rejectRecorded(state, command, index, 'warning', 'PlacementFailed', `containers: ${c.name}: ${container}`);
+        containers[c.name] = container;
         emit('info', 'container.created', { kind: 'container', id: c.name }, `container ${c.name} created with ${c.sliceCount} slices`);
       }
       next = { ...next, containers };
       return withEvents(next);
     }
     case 'container.create': {
-      const problem = checkContainer(state, command.name, command.sliceCount, command.seedHex);
-      if (problem !== null) return reject(state, index, problem.includes('already exists') ? 'AlreadyExists' : 'InvalidContainer', problem);
       const container = buildContainer(placement, state, command.name, command.sliceCount, command.seedHex, command.timeMs);
+      if (typeof container === 'string') return rejectRecorded(state, command, index, 'warning', 'PlacementFailed', container);
       emit('info', 'container.created', { kind: 'container', id: command.name }, `container ${command.name} created with ${command.sliceCount} slices`);
       return withEvents({ ...state, containers: { ...state.containers, [command.name]: container } });
     }
     case 'container.delete': {
-      if (state.containers[command.name] === undefined) return reject(state, index, 'NotFound', `name: no container ${command.name}`);
       const containers = Object.fromEntries(Object.entries(state.containers).filter(([name]) => name !== command.name));
       emit('warning', 'container.deleted', { kind: 'container', id: command.name }, `container ${command.name} deleted`);
       return withEvents({ ...state, containers });
@@ -198,7 +240,8 @@ export function applyCommand(state: ControllerState, command: ControllerCommand,
       const problems: string[] = [];
       const applied = new Map<string, number>();
       for (const change of command.changes) {
-        const container = containers[change.container];
+        // Own keys only: a change naming "toString" finds no container.
+        const container = Object.prototype.hasOwnProperty.call(containers, change.container) ? containers[change.container] : undefined;
         const problem = checkSliceChange(container, change) ?? placementProblem(change);
         if (problem !== null || container === undefined) {
           problems.push(problem ?? 'container: missing');

@@ -10,6 +10,7 @@ import type { CommandResult, ControllerCommand } from './commands';
 import type { RaftPort, RaftReadyBatch } from './raft-port';
 import { DEFAULT_SETTINGS } from './settings';
 import { emptyControllerState, normalizeState, type ControllerState } from './state';
+import { validateCommand } from './validate-command';
 
 export const RAFT_MESSAGE_KIND = 'raft';
 /** Proposals waiting for their entry to apply; more are refused with Busy. */
@@ -43,6 +44,8 @@ export class ControllerHost {
   /** Why the controller stopped on its own (its disk failed), or null. */
   failure: string | null = null;
   private appliedSinceSnapshot = 0;
+  /** Raft term of the last entry applied: once it is the leader's own, its state holds every committed entry. */
+  private appliedTerm = 0;
   private readonly appliedListeners: Array<(state: ControllerState) => void> = [];
 
   constructor(
@@ -117,7 +120,12 @@ export class ControllerHost {
     return true;
   }
 
-  /** Proposes a command; `done` runs once it is applied (with its result) or refused. */
+  /**
+   * Proposes a command; `done` runs once it is applied (with its result) or refused. A command
+   * the leader's state already refuses (validateCommand, the check apply runs first) never enters
+   * the log: the caller hears the refusal at once. A new leader that has not applied an entry of
+   * its own term may not have applied everything committed yet: it checks the fields only.
+   */
   propose(command: ControllerCommand, done: (result: CommandResult) => void): void {
     if (this.stopped) {
       done({ ok: false, code: 'Stopped', message: 'the controller replica is stopped' });
@@ -126,6 +134,11 @@ export class ControllerHost {
     const status = this.raft.status();
     if (status.role !== 'leader') {
       done({ ok: false, code: 'NotLeader', message: status.leaderId === null ? 'no controller leader yet' : `the controller leader is ${status.leaderId}` });
+      return;
+    }
+    const rejection = validateCommand(status.term === this.appliedTerm ? this.current : null, command);
+    if (rejection !== null) {
+      done(rejection);
       return;
     }
     if (this.pending.size >= PENDING_PROPOSALS_MAX) {
@@ -172,6 +185,7 @@ export class ControllerHost {
     let applied = false;
     for (const entry of batch.committed) {
       if (entry.index <= this.current.appliedIndex) continue;
+      this.appliedTerm = entry.term;
       if (entry.data === null || entry.data.length === 0) {
         this.current = { ...this.current, appliedIndex: entry.index };
         continue;

@@ -38,6 +38,17 @@ const STATUS_OF: Readonly<Record<string, number>> = {
   StaleEpoch: 503, Behind: 503, Unavailable: 503, Busy: 503, Timeout: 503, Internal: 500,
 };
 
+/** The controller's refusals of container commands (engine/controller/validate-command.ts); others are 503. */
+const CONTROLLER_STATUS_OF: Readonly<Record<string, readonly [number, string]>> = {
+  AlreadyExists: [409, 'AlreadyExists'], InvalidContainer: [400, 'InvalidArgument'], InvalidCommand: [400, 'InvalidArgument'],
+  InsufficientCapacity: [507, 'InsufficientCapacity'], NotFound: [404, 'NoSuchContainer'], ApplyError: [500, 'Internal'],
+};
+
+function fromController(result: { readonly code: string; readonly message: string }, what: string): ApiError {
+  const [status, code] = CONTROLLER_STATUS_OF[result.code] ?? [503, 'Unavailable'];
+  return new ApiError(status, code, status === 503 ? `the controller could not ${what}: ${result.message}` : result.message);
+}
+
 function fromClient(error: ClientError): ApiError {
   return new ApiError(STATUS_OF[error.code] ?? 500, error.code, error.message);
 }
@@ -105,11 +116,7 @@ async function createContainer(cluster: EmbeddedCluster, req: IncomingMessage, r
     throw new ApiError(400, 'InvalidArgument', `slices: must be a power of two in 64..65536 (found ${JSON.stringify(slices)})`);
   }
   const result = await cluster.propose({ type: 'container.create', actor: 'api', timeMs: Date.now(), name, sliceCount, seedHex: randomBytes(8).toString('hex') });
-  if (!result.ok) {
-    if (result.code === 'AlreadyExists') throw new ApiError(409, 'AlreadyExists', result.message);
-    if (result.code === 'InvalidContainer') throw new ApiError(400, 'InvalidArgument', result.message);
-    throw new ApiError(503, 'Unavailable', `the controller could not create the container: ${result.message}`);
-  }
+  if (!result.ok) throw fromController(result, 'create the container');
   cluster.data.invalidate(name);
   sendJson(res, 201, containerView(cluster, name), { location: `${API_PREFIX}/${name}` });
 }
@@ -122,7 +129,7 @@ async function deleteContainer(cluster: EmbeddedCluster, name: string, force: bo
     if (listed.keys.length > 0) throw new ApiError(409, 'NotEmpty', `container ${name} holds objects; delete them first or pass ?force=true`);
   }
   const result = await cluster.propose({ type: 'container.delete', actor: 'api', timeMs: Date.now(), name });
-  if (!result.ok) throw new ApiError(result.code === 'NotFound' ? 404 : 503, result.code === 'NotFound' ? 'NoSuchContainer' : 'Unavailable', result.message);
+  if (!result.ok) throw fromController(result, 'delete the container');
   cluster.data.invalidate(name);
   res.writeHead(204);
   res.end();

@@ -24,7 +24,9 @@ const settingsInput = z.strictObject({
 
 type Ctx = Context & { cluster: EmbeddedCluster; session: Session };
 
-const CODE_OF: Readonly<Record<string, 'NOT_FOUND' | 'CONFLICT' | 'BAD_REQUEST'>> = { NotFound: 'NOT_FOUND', Conflict: 'CONFLICT', InvalidSettings: 'BAD_REQUEST' };
+const CODE_OF: Readonly<Record<string, 'NOT_FOUND' | 'CONFLICT' | 'BAD_REQUEST' | 'INTERNAL_SERVER_ERROR'>> = {
+  NotFound: 'NOT_FOUND', Conflict: 'CONFLICT', InvalidSettings: 'BAD_REQUEST', InvalidCommand: 'BAD_REQUEST', ApplyError: 'INTERNAL_SERVER_ERROR',
+};
 
 /** Proposes, audits, and turns a refusal into a tRPC error naming the field. */
 async function run(ctx: Ctx, action: string, args: Record<string, unknown>, command: ControllerCommand): Promise<{ ok: true }> {

@@ -26,8 +26,9 @@ const reason = z.string().trim().min(1).max(200).default('operator request');
 
 type Ctx = Context & { cluster: EmbeddedCluster; session: Session };
 
-const CODE_OF: Readonly<Record<string, 'NOT_FOUND' | 'CONFLICT' | 'BAD_REQUEST' | 'TIMEOUT'>> = {
+const CODE_OF: Readonly<Record<string, 'NOT_FOUND' | 'CONFLICT' | 'BAD_REQUEST' | 'TIMEOUT' | 'INTERNAL_SERVER_ERROR'>> = {
   NotFound: 'NOT_FOUND', Conflict: 'CONFLICT', InvalidArgument: 'BAD_REQUEST', PlacementFailed: 'BAD_REQUEST', Timeout: 'TIMEOUT',
+  InvalidCommand: 'BAD_REQUEST', ApplyError: 'INTERNAL_SERVER_ERROR',
 };
 
 /** Runs an operator action, audits it, and turns a refusal into a tRPC error naming the field. */

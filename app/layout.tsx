@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { connection } from 'next/server';
 import type { ReactNode } from 'react';
 import { Nav } from '@/components/nav';
 import { Providers } from './providers';
@@ -6,7 +7,10 @@ import './globals.css';
 
 export const metadata: Metadata = { title: 'Tessera console', description: 'Operate a Tessera storage cluster' };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+// Every page renders per request: the Content Security Policy's nonce (server/http/
+// security-headers.ts) is fresh each time, and Next.js stamps it on its scripts while rendering.
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-screen bg-white text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">

@@ -162,7 +162,7 @@ export class AccountStore {
 
   /** The last enabled admin cannot be demoted or disabled: nobody could manage the server. */
   private keepsAnAdmin(name: string, next: Account): void {
-    const admins = [...this.accounts.values()].filter((a) => (a.name === name ? next : a)).filter((a) => a.role === 'admin' && a.disabled !== true);
+    const admins = [...this.accounts.values()].map((a) => (a.name === name ? next : a)).filter((a) => a.role === 'admin' && a.disabled !== true);
     if (admins.length === 0) throw new AccountError('CONFLICT', `name: ${name} is the last enabled admin`);
   }
 

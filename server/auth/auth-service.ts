@@ -54,7 +54,7 @@ export class AuthService {
   /** TESSERA_BOOTSTRAP_TOKEN, when set, is an admin token (throws TokenError when too short). */
   ensureBootstrapToken(log: (line: string) => void): void {
     const secret = process.env[BOOTSTRAP_TOKEN_ENV];
-    if (secret === undefined) return;
+    if (secret === undefined || secret === '') return;
     const outcome = this.tokens.ensureBootstrap(secret);
     if (outcome !== 'present') {
       log(`${outcome} the admin API token "bootstrap" from ${BOOTSTRAP_TOKEN_ENV}`);
@@ -68,7 +68,8 @@ export class AuthService {
     // Charged before the password is checked, synchronously: concurrent guesses all count.
     const charge = this.limiter.charge([userKey, addressKey]);
     if (!charge.ok) {
-      this.auditLog.repeated(`login-limited:${name}:${address}`, { action: 'login', actor: name, address, result: 'rate-limited' });
+      // Keyed by the account under attack: a burst from many addresses is one line a minute.
+      this.auditLog.repeated(`login-limited:${name}`, { action: 'login', actor: name, address, result: 'rate-limited' });
       return { ok: false, reason: 'limited', retryAfterSeconds: charge.retryAfterSeconds };
     }
     let account: Account | undefined;

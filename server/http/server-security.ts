@@ -56,7 +56,7 @@ export function authEnvironmentProblem(): string | null {
     if (problem !== null) return `${ADMIN_PASSWORD_ENV}: ${problem.replace(/^password: /, '')}`;
   }
   const token = process.env[BOOTSTRAP_TOKEN_ENV];
-  if (token !== undefined && (token.length < BOOTSTRAP_TOKEN_MIN_CHARS || token.length > BOOTSTRAP_TOKEN_MAX_CHARS || !/^[\x21-\x7e]+$/.test(token))) {
+  if (token !== undefined && token !== '' && (token.length < BOOTSTRAP_TOKEN_MIN_CHARS || token.length > BOOTSTRAP_TOKEN_MAX_CHARS || !/^[\x21-\x7e]+$/.test(token))) {
     return `${BOOTSTRAP_TOKEN_ENV}: must be ${BOOTSTRAP_TOKEN_MIN_CHARS}..${BOOTSTRAP_TOKEN_MAX_CHARS} printable characters without spaces (found ${token.length} characters)`;
   }
   return null;

@@ -136,8 +136,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // A subscription answers over server-sent events: once the stream has started, a refusal
       // can only travel inside it with status 200. Refuse a caller without a session up front,
       // with a real 401; the procedure still checks the role itself.
-      if (SUBSCRIPTION_PATHS.has(path.slice('/api/trpc/'.length)) && authHolder.current?.authenticate(credentialsOf(req, authHolder.current.cookieName), req.socket.remoteAddress ?? 'unknown') === undefined) {
-        return sendJson(res, 401, { error: { code: 'UNAUTHORIZED', message: 'sign in first' } });
+      if (SUBSCRIPTION_PATHS.has(path.slice('/api/trpc/'.length))) {
+        const caller = authHolder.current?.authenticate(credentialsOf(req, authHolder.current.cookieName), req.socket.remoteAddress ?? 'unknown');
+        if (caller === undefined) return sendJson(res, 401, { error: { code: 'UNAUTHORIZED', message: 'sign in first' } });
+        if ((caller.container ?? null) !== null) return sendJson(res, 403, { error: { code: 'FORBIDDEN', message: 'a token scoped to a container may use the data API only' } });
       }
       return trpcHandler(req, res);
     }

@@ -64,7 +64,7 @@ export class AuditLog {
   private readonly pending = new Map<string, Pending>();
   private readonly timer: NodeJS.Timeout;
 
-  constructor(dataDir: string, private readonly nowMs: () => number = () => Date.now()) {
+  constructor(dataDir: string, private readonly nowMs: () => number = () => Date.now(), private readonly fileBytesMax: number = AUDIT_FILE_BYTES_MAX) {
     this.path = join(dataDir, 'audit.log');
     this.bytes = existsSync(this.path) ? statSync(this.path).size : 0;
     if (existsSync(this.path)) chmodSync(this.path, SECRET_FILE_MODE);
@@ -76,7 +76,7 @@ export class AuditLog {
     const args = trimArgs(input.args);
     const entry: AuditEntry = { time: new Date(this.nowMs()).toISOString(), action: input.action, actor: input.actor, address: input.address, result: input.result, ...(args === undefined ? {} : { args }), ...extra };
     const line = `${JSON.stringify(entry)}\n`;
-    if (this.bytes + line.length > AUDIT_FILE_BYTES_MAX && this.bytes > 0) this.rotate();
+    if (this.bytes + line.length > this.fileBytesMax && this.bytes > 0) this.rotate();
     appendFileSync(this.path, line, { mode: SECRET_FILE_MODE });
     this.bytes += Buffer.byteLength(line);
   }

@@ -3,13 +3,13 @@
 // limiter of one attack does not spill into the next.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { LOGIN_FAILURES_MAX } from '../auth/login-limiter';
 import { TEST_API_TOKEN, TEST_AUTH_HEADERS } from '../testing/api-token';
-import { failingStart, raw, spawnServer, type RawAnswer, type SpawnedServer } from '../testing/spawned-server';
+import { failingStart, raw, SECURITY_TEST_CONFIG, spawnServer, type RawAnswer, type SpawnedServer } from '../testing/spawned-server';
 
 const ADMIN_PASSWORD = 'attack-suite-admin-password';
 const VICTIM_PASSWORD = 'victim-password-123';
@@ -48,7 +48,9 @@ before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'tessera-attacks-'));
   // A permissive umask, as on many machines: the server must still keep its files private.
   process.umask(0o022);
-  server = await spawnServer(dataDir, { TESSERA_ADMIN_PASSWORD: ADMIN_PASSWORD, TESSERA_BOOTSTRAP_TOKEN: TEST_API_TOKEN });
+  const configPath = join(tmpdir(), `tessera-attacks-${process.pid}.yml`);
+  writeFileSync(configPath, SECURITY_TEST_CONFIG);
+  server = await spawnServer(dataDir, { TESSERA_ADMIN_PASSWORD: ADMIN_PASSWORD, TESSERA_BOOTSTRAP_TOKEN: TEST_API_TOKEN }, ['--config', configPath]);
   port = server.port;
   origin = `http://127.0.0.1:${port}`;
   for (const name of ['victim', 'staff']) {
@@ -60,6 +62,7 @@ before(async () => {
 after(async () => {
   await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(join(tmpdir(), `tessera-attacks-${process.pid}.yml`), { force: true });
 });
 
 test('the data API without credentials: list, get, put, delete, create and force-delete are all 401 and change nothing', async () => {

@@ -97,3 +97,20 @@ export function raw(port: number, req: RawRequest): Promise<RawAnswer> {
     r.end(req.body);
   });
 }
+
+/**
+ * A small, patient cluster.yml for security tests: 64 slices, and a failure detector that does
+ * not take a node on a busy machine for dead (the tests are about access, not failover).
+ */
+export const SECURITY_TEST_CONFIG = `topology:
+  nodes: 3
+  vnsPerNode: 2
+  drivesPerNode: 1
+settings:
+  failureDetectionTimeoutMs: 20000
+  heartbeatIntervalMs: 200
+  autoOnlineTimeoutSeconds: 5
+containers:
+  default:
+    slices: 64
+`;

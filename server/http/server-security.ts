@@ -36,7 +36,7 @@ export function transportSecurity(options: TransportOptions): TransportSecurity 
       try {
         return readFileSync(path);
       } catch (error) {
-        throw new Error(`${flag} ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+        throw new Error(`${flag} ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
       }
     };
     tls = { cert: read(options.tlsCertPath, '--tls-cert'), key: read(options.tlsKeyPath, '--tls-key') };

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { connection } from 'next/server';
 import type { ReactNode } from 'react';
 import { Nav } from '@/components/nav';
+import { TransportBanner } from '@/components/transport-banner';
 import { Providers } from './providers';
 import './globals.css';
 
@@ -20,7 +21,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               <div className="px-6 py-4 text-lg font-bold tracking-tight">Tessera</div>
               <Nav />
             </aside>
-            <main className="flex-1 overflow-x-auto p-6">{children}</main>
+            <main className="flex-1 overflow-x-auto p-6"><TransportBanner />{children}</main>
           </div>
         </Providers>
       </body>

@@ -59,6 +59,8 @@ function refuse(res: ServerResponse, status: 401 | 403 | 503, code: string, mess
   res.writeHead(status, {
     'content-type': 'application/json',
     'cache-control': 'no-store',
+    // A refused upload is not read to its end: the connection closes after this answer.
+    connection: 'close',
     ...(status === 401 ? { 'www-authenticate': 'Bearer realm="tessera"' } : {}),
   });
   res.end(JSON.stringify({ error: { code, message } }));

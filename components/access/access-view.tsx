@@ -143,7 +143,7 @@ function AuditPanel() {
   const audit = useQuery({ ...trpc.access.audit.queryOptions({ ...filter, limit: 200 }), refetchInterval: 5_000 });
   const queryClient = useQueryClient();
   const download = async (format: 'csv' | 'json'): Promise<void> => {
-    const answer = await queryClient.fetchQuery(trpc.access.auditExport.queryOptions({ ...filter, format }));
+    const answer = await queryClient.query(trpc.access.auditExport.queryOptions({ ...filter, format }));
     const url = URL.createObjectURL(new Blob([answer.content], { type: format === 'csv' ? 'text/csv' : 'application/json' }));
     const link = document.createElement('a');
     link.href = url;

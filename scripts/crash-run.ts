@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SeededRandom } from '../engine/sim/prng';
+import { TEST_API_TOKEN, TEST_AUTH_HEADERS } from '../server/testing/api-token';
 
 export interface CrashRunOptions {
   readonly kills: number;
@@ -50,7 +51,7 @@ interface Server {
 
 function startServer(dataDir: string): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'tessera.mjs'), 'start', '--data-dir', dataDir, '--port', '0', '--no-console'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'tessera.mjs'), 'start', '--data-dir', dataDir, '--port', '0', '--no-console'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TESSERA_BOOTSTRAP_TOKEN: TEST_API_TOKEN } });
     let output = '';
     const timer = setTimeout(() => reject(new Error(`server did not start within ${READY_TIMEOUT_MS} ms:\n${output}`)), READY_TIMEOUT_MS);
     const onData = (chunk: Buffer): void => {
@@ -75,7 +76,7 @@ function startServer(dataDir: string): Promise<Server> {
 
 async function put(url: string, key: string, value: string): Promise<boolean> {
   try {
-    const response = await fetch(`${url}/api/v1/containers/default/objects/${encodeURIComponent(key)}`, { method: 'PUT', body: value, signal: AbortSignal.timeout(15_000) });
+    const response = await fetch(`${url}/api/v1/containers/default/objects/${encodeURIComponent(key)}`, { method: 'PUT', body: value, headers: TEST_AUTH_HEADERS, signal: AbortSignal.timeout(15_000) });
     await response.arrayBuffer();
     return response.status === 200;
   } catch {
@@ -84,7 +85,7 @@ async function put(url: string, key: string, value: string): Promise<boolean> {
 }
 
 async function get(url: string, key: string): Promise<{ status: number; value: string }> {
-  const response = await fetch(`${url}/api/v1/containers/default/objects/${encodeURIComponent(key)}`, { signal: AbortSignal.timeout(15_000) });
+  const response = await fetch(`${url}/api/v1/containers/default/objects/${encodeURIComponent(key)}`, { headers: TEST_AUTH_HEADERS, signal: AbortSignal.timeout(15_000) });
   return { status: response.status, value: await response.text() };
 }
 

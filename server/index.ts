@@ -5,6 +5,7 @@
 // slow happens: configuration, data directory, port, then the cluster and the console build.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
@@ -15,6 +16,9 @@ import { EmbeddedCluster } from './cluster/embedded-cluster';
 import { getCluster, setCluster } from './cluster/instance';
 import { buildConsole, hasConsoleBuild } from './http/build';
 import { AuthService, credentialsOf } from './auth/auth-service';
+import { restrictDataDir } from './cluster/data-dir-permissions';
+import { authorizeDataRequest } from './http/data-auth';
+import { authEnvironmentProblem, screenRequest, transportSecurity, type TransportSecurity } from './http/server-security';
 import { API_PREFIX, handleDataApi } from './http/data-api';
 import { createMetrics } from './http/metrics';
 import { processEventLoop } from './runtime/event-loop-monitor';
@@ -29,6 +33,11 @@ export interface ServerOptions {
   readonly configPath: string;
   /** Serve the API only (tests that do not need the console). */
   readonly withConsole: boolean;
+  /** Host names (besides loopback and the bound address) this server answers for. */
+  readonly advertise?: readonly string[];
+  /** TLS: PEM certificate and key files (both or neither); then the console is HTTPS only. */
+  readonly tlsCertPath?: string | undefined;
+  readonly tlsKeyPath?: string | undefined;
 }
 
 export class StartupError extends Error {
@@ -77,7 +86,21 @@ const SUBSCRIPTION_PATHS: ReadonlySet<string> = new Set(
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const config = loadClusterConfig(options.configPath);
+  const envProblem = authEnvironmentProblem();
+  if (envProblem !== null) throw new StartupError(envProblem);
+  let security: TransportSecurity;
+  try {
+    security = transportSecurity({
+      host: options.host,
+      advertise: [...(options.advertise ?? []), ...(config.server?.advertise ?? [])],
+      tlsCertPath: options.tlsCertPath ?? config.server?.tlsCert,
+      tlsKeyPath: options.tlsKeyPath ?? config.server?.tlsKey,
+    });
+  } catch (error) {
+    throw new StartupError((error as Error).message);
+  }
   ensureWritableDataDir(options.dataDir);
+  restrictDataDir(options.dataDir);
 
   const eventLoop = processEventLoop(log);
   const metrics = createMetrics(eventLoop);
@@ -87,14 +110,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     router: appRouter,
     basePath: '/api/trpc/',
     createContext: ({ req, res }) => {
-      const credentials = credentialsOf(req);
       const auth = authHolder.current;
-      return { cluster: getCluster(), auth, credentials, session: auth?.session(credentials), req, res, address: req.socket.remoteAddress ?? 'unknown' };
+      const credentials = credentialsOf(req, auth?.cookieName);
+      const address = req.socket.remoteAddress ?? 'unknown';
+      return { cluster: getCluster(), auth, credentials, session: auth?.authenticate(credentials, address), req, res, address };
     },
   });
   let consoleHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
 
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    if (screenRequest(security, req, res, (host) => authHolder.current?.refused('host', { action: 'refused.host', actor: null, address: req.socket.remoteAddress ?? 'unknown', args: { host: host.slice(0, 100) }, result: '421' }))) return;
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === '/healthz') {
       const cluster = getCluster();
@@ -113,23 +138,30 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // A subscription answers over server-sent events: once the stream has started, a refusal
       // can only travel inside it with status 200. Refuse a caller without a session up front,
       // with a real 401; the procedure still checks the role itself.
-      if (SUBSCRIPTION_PATHS.has(path.slice('/api/trpc/'.length)) && authHolder.current?.session(credentialsOf(req)) === undefined) {
-        return sendJson(res, 401, { error: { code: 'UNAUTHORIZED', message: 'sign in first' } });
+      if (SUBSCRIPTION_PATHS.has(path.slice('/api/trpc/'.length))) {
+        const caller = authHolder.current?.authenticate(credentialsOf(req, authHolder.current.cookieName), req.socket.remoteAddress ?? 'unknown');
+        if (caller === undefined) return sendJson(res, 401, { error: { code: 'UNAUTHORIZED', message: 'sign in first' } });
+        if ((caller.container ?? null) !== null) return sendJson(res, 403, { error: { code: 'FORBIDDEN', message: 'a token scoped to a container may use the data API only' } });
       }
       return trpcHandler(req, res);
     }
-    if (path === API_PREFIX || path.startsWith(`${API_PREFIX}/`)) return handleDataApi(getCluster(), req, res);
+    if (path === API_PREFIX || path.startsWith(`${API_PREFIX}/`)) {
+      const access = authorizeDataRequest(authHolder.current, req, res);
+      if (access !== null) handleDataApi(getCluster(), req, res, access);
+      return;
+    }
     if (consoleHandler === undefined) return sendJson(res, 503, { error: { code: 'Starting', message: options.withConsole ? 'the console is starting' : 'this server runs without the console' } });
     void consoleHandler(req, res).catch((error: unknown) => {
       log(`console request failed: ${String(error)}`);
       if (!res.headersSent) sendJson(res, 500, { error: { code: 'ConsoleError', message: 'internal error' } });
     });
-  });
+  };
+  const server: Server = security.tls === null ? createServer(handler) : createHttpsServer({ cert: security.tls.cert, key: security.tls.key }, handler);
 
   await listen(server, options.port, options.host);
   const address = server.address();
   const boundPort = typeof address === 'object' && address !== null ? address.port : options.port;
-  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${boundPort}`;
+  const url = `${security.tls === null ? 'http' : 'https'}://${options.host.includes(':') ? `[${options.host}]` : options.host}:${boundPort}`;
 
   let cluster: EmbeddedCluster;
   try {
@@ -138,8 +170,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     server.close();
     throw error;
   }
-  const auth = new AuthService(options.dataDir);
-  await auth.accounts.ensureAdmin(log);
+  const auth = new AuthService(options.dataDir, { secure: security.tls !== null });
+  try {
+    await auth.accounts.ensureAdmin(log);
+    auth.ensureBootstrapToken(log);
+  } catch (error) {
+    auth.close();
+    server.close();
+    await cluster.close();
+    throw new StartupError((error as Error).message);
+  }
+  auth.transportWarning = security.warning;
+  if (security.warning !== null) log(security.warning);
   authHolder.current = auth;
   setCluster(cluster);
   log(`cluster ${cluster.manifest.clusterId} running: ${cluster.topology.nodes.length} nodes, data in ${options.dataDir}`);
@@ -147,6 +189,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const close = async (): Promise<void> => {
     await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
     setCluster(undefined);
+    auth.close();
     await cluster.close();
   };
 

@@ -1,5 +1,6 @@
 // The console's side of the public HTTP data API (docs/API.md): the data explorer goes through
-// the same door as any program, so what it shows is what a client would see.
+// the same door as any program, so what it shows is what a client would see. It is signed in
+// by the session cookie, so its writes carry the CSRF header (the browser adds Origin).
 
 export interface ContainerInfo {
   readonly name: string;
@@ -34,6 +35,8 @@ export class DataApiError extends Error {
 }
 
 const BASE = '/api/v1/containers';
+/** The header the server requires of cookie-authenticated writes (a cross-site form cannot send it). */
+const CSRF = { 'x-tessera-csrf': '1' } as const;
 /** Keys per page in the explorer's list. */
 export const KEY_PAGE_SIZE = 50;
 
@@ -76,7 +79,7 @@ export async function getObject(container: string, key: string): Promise<StoredO
 
 /** Puts a value; `expectedVersion` makes it a compare-and-set (If-Match). Returns the new version. */
 export async function putObject(container: string, key: string, value: string, expectedVersion: number | null): Promise<number> {
-  const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
+  const headers: Record<string, string> = { 'content-type': 'application/octet-stream', ...CSRF };
   if (expectedVersion !== null) headers['if-match'] = `"${expectedVersion}"`;
   const response = await fetch(objectUrl(container, key), { method: 'PUT', headers, body: value });
   if (!response.ok) throw await refusal(response);
@@ -84,6 +87,6 @@ export async function putObject(container: string, key: string, value: string, e
 }
 
 export async function deleteObject(container: string, key: string): Promise<void> {
-  const response = await fetch(objectUrl(container, key), { method: 'DELETE' });
+  const response = await fetch(objectUrl(container, key), { method: 'DELETE', headers: CSRF });
   if (!response.ok) throw await refusal(response);
 }

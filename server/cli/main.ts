@@ -1,6 +1,7 @@
 // The `tessera` command: dispatches subcommands and turns every known error into one clear line
 // on stderr with a non-zero exit code.
 
+import { ACCESS_USAGE } from './access-commands';
 import { UsageError } from './args';
 import { OPERATOR_USAGE } from './operator';
 import { START_USAGE } from './start';
@@ -11,6 +12,7 @@ const USAGE = `usage:
   tessera placement --nodes N --vns-per-node V --slices S [--seed X] [--add-nodes K] [--fail-node ID] [--json]
   ${OPERATOR_USAGE}
   ${TOPOLOGY_USAGE}
+  ${ACCESS_USAGE}
   tessera help`;
 
 const KNOWN_ERRORS = new Set(['ConfigError', 'DataDirError', 'StartupError', 'UsageError', 'OperatorError']);
@@ -36,6 +38,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'drives':
       case 'drive':
         return await (await import('./topology-commands')).runTopologyCommand(command, rest, (line: string) => process.stdout.write(`${line}\n`));
+      case 'token':
+      case 'user':
+      case 'sessions':
+      case 'audit':
+        return await (await import('./access-commands')).runAccessCommand(command, rest, (line: string) => process.stdout.write(`${line}\n`));
       case undefined:
       case 'help':
       case '--help':

@@ -2,7 +2,8 @@
 //   tessera status | node offline|online|fail ID | cluster offline|online
 //          | settings get | settings set KEY VALUE | events [--follow] [--json]
 // Common flags: --server URL (default http://127.0.0.1:3000), --user NAME (default admin),
-// --json. The password comes from TESSERA_PASSWORD (never a flag: it would show in `ps`).
+// --json. Credentials: an API token from TESSERA_TOKEN (or --token, which shows in `ps`), else
+// the password of --user from TESSERA_PASSWORD (never a flag: it would show in `ps`).
 
 import { parseFlags, UsageError } from './args';
 
@@ -11,10 +12,11 @@ export const OPERATOR_USAGE = `tessera status [--json]
   tessera cluster offline|online [--reason TEXT]
   tessera settings get [--json] | tessera settings set KEY VALUE
   tessera events [--follow] [--json] [--limit N]
-  common: [--server URL] [--user NAME], password in TESSERA_PASSWORD`;
+  common: [--server URL] [--token T | --user NAME], token in TESSERA_TOKEN or password in TESSERA_PASSWORD`;
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:3000';
 export const PASSWORD_ENV = 'TESSERA_PASSWORD';
+export const TOKEN_ENV = 'TESSERA_TOKEN';
 /** How often `events --follow` asks for new events. */
 export const FOLLOW_POLL_MS = 1_000;
 
@@ -52,13 +54,17 @@ async function call<T>(server: string, path: string, init: RequestInit, token: s
   return body.result.data;
 }
 
-export async function connect(server: string, user: string): Promise<Api> {
-  const password = process.env[PASSWORD_ENV];
-  if (password === undefined || password === '') throw new OperatorError(`set ${PASSWORD_ENV} to the password of ${user} (the first start prints the admin password)`);
-  const login = await call<{ token: string }>(server, 'auth.login', { method: 'POST', body: JSON.stringify({ username: user, password, as: 'token' }) }, null);
+/** Connects with an API token (`token`, else TESSERA_TOKEN) or signs in as `user` with TESSERA_PASSWORD. */
+export async function connect(server: string, user: string, token?: string): Promise<Api> {
+  let bearer = token ?? process.env[TOKEN_ENV] ?? '';
+  if (bearer === '') {
+    const password = process.env[PASSWORD_ENV];
+    if (password === undefined || password === '') throw new OperatorError(`set ${PASSWORD_ENV} to the password of ${user} (the first start prints the admin password), or ${TOKEN_ENV} to an API token`);
+    bearer = (await call<{ token: string }>(server, 'auth.login', { method: 'POST', body: JSON.stringify({ username: user, password, as: 'token' }) }, null)).token;
+  }
   return {
-    query: (path, input) => call(server, `${path}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`, { method: 'GET' }, login.token),
-    mutate: (path, input) => call(server, path, { method: 'POST', body: JSON.stringify(input ?? {}) }, login.token),
+    query: (path, input) => call(server, `${path}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`, { method: 'GET' }, bearer),
+    mutate: (path, input) => call(server, path, { method: 'POST', body: JSON.stringify(input ?? {}) }, bearer),
   };
 }
 
@@ -126,13 +132,13 @@ function settingValue(key: string, raw: string): string | number {
 }
 
 export async function runOperator(command: string, argv: readonly string[], out: Output, shouldStop: () => boolean = () => false): Promise<number> {
-  const { flags, positionals } = parseFlags(argv, { server: 'string', user: 'string', json: 'boolean', follow: 'boolean', reason: 'string', limit: 'string' });
+  const { flags, positionals } = parseFlags(argv, { server: 'string', user: 'string', token: 'string', json: 'boolean', follow: 'boolean', reason: 'string', limit: 'string' });
   const server = (typeof flags.get('server') === 'string' ? String(flags.get('server')) : DEFAULT_SERVER).replace(/\/$/, '');
   const user = typeof flags.get('user') === 'string' ? String(flags.get('user')) : 'admin';
   const json = flags.get('json') === true;
   const reason = typeof flags.get('reason') === 'string' ? String(flags.get('reason')) : `tessera ${command} from the CLI`;
   const [action, target, value] = positionals;
-  const api = await connect(server, user);
+  const api = await connect(server, user, typeof flags.get('token') === 'string' ? String(flags.get('token')) : undefined);
   const done = (what: string): number => {
     out(json ? JSON.stringify({ ok: true, done: what }) : what);
     return 0;

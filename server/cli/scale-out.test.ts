@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ROOT_DIR, startServer } from '../index';
+import { authedFetch, useTestApiToken } from '../testing/api-token';
 import { until } from '../testing/until';
 
 /** These waits ask a real server over HTTP: poll less often than in-process checks. */
@@ -19,6 +20,7 @@ const POLL_MS = 250;
 
 const PASSWORD = 'scale-out-test-password';
 process.env['TESSERA_ADMIN_PASSWORD'] = PASSWORD;
+useTestApiToken();
 
 /** Keys the load writes; values are ~1 KiB so migrations copy real bytes. */
 const KEY_COUNT = 600;
@@ -54,7 +56,7 @@ function startLoad(url: string): { stop: () => Promise<void>; acked: Map<string,
     for (let i = 0; running; i++) {
       const key = `key-${(i * WRITERS + w) % KEY_COUNT}`;
       const value = `${w}-${i}-${VALUE_PAD}`;
-      const response = await fetch(`${url}/api/v1/containers/default/objects/${key}`, { method: 'PUT', body: value });
+      const response = await authedFetch(`${url}/api/v1/containers/default/objects/${key}`, { method: 'PUT', body: value });
       if (response.ok) {
         acked.set(key, value);
         count++;
@@ -70,7 +72,7 @@ function startLoad(url: string): { stop: () => Promise<void>; acked: Map<string,
 
 async function verifyAll(url: string, acked: ReadonlyMap<string, string>): Promise<void> {
   for (const [key, value] of acked) {
-    const response = await fetch(`${url}/api/v1/containers/default/objects/${key}`);
+    const response = await authedFetch(`${url}/api/v1/containers/default/objects/${key}`);
     assert.equal(response.status, 200, `read ${key}`);
     assert.equal(await response.text(), value, `latest acknowledged value of ${key}`);
   }

@@ -5,10 +5,10 @@ import { resolve } from 'node:path';
 import { DEFAULTS, startServer } from '../index';
 import { intFlag, parseFlags, stringFlag } from './args';
 
-export const START_USAGE = 'tessera start [--data-dir DIR] [--port N] [--host H] [--config FILE] [--no-console]';
+export const START_USAGE = 'tessera start [--data-dir DIR] [--port N] [--host H] [--advertise NAME,...] [--tls-cert FILE --tls-key FILE] [--config FILE] [--no-console]';
 
 export async function runStart(argv: readonly string[]): Promise<number> {
-  const { flags, positionals } = parseFlags(argv, { 'data-dir': 'string', port: 'string', host: 'string', config: 'string', 'no-console': 'boolean' });
+  const { flags, positionals } = parseFlags(argv, { 'data-dir': 'string', port: 'string', host: 'string', config: 'string', 'no-console': 'boolean', advertise: 'string', 'tls-cert': 'string', 'tls-key': 'string' });
   if (positionals.length > 0) throw new (await import('./args')).UsageError(`unexpected argument ${positionals[0] ?? ''}`);
   const running = await startServer({
     dataDir: resolve(stringFlag(flags, 'data-dir', DEFAULTS.dataDir)),
@@ -16,6 +16,9 @@ export async function runStart(argv: readonly string[]): Promise<number> {
     host: stringFlag(flags, 'host', DEFAULTS.host),
     configPath: resolve(stringFlag(flags, 'config', DEFAULTS.configPath)),
     withConsole: flags.get('no-console') !== true,
+    advertise: stringFlag(flags, 'advertise', '').split(',').map((name) => name.trim()).filter((name) => name !== ''),
+    tlsCertPath: flags.has('tls-cert') ? resolve(stringFlag(flags, 'tls-cert', '')) : undefined,
+    tlsKeyPath: flags.has('tls-key') ? resolve(stringFlag(flags, 'tls-key', '')) : undefined,
   });
   await new Promise<void>((resolveStop) => {
     let stopping = false;

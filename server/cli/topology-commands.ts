@@ -89,7 +89,7 @@ function driveTable(drives: readonly DriveView[], out: Output): void {
 
 export async function runTopologyCommand(command: string, argv: readonly string[], out: Output, shouldStop: () => boolean = () => false): Promise<number> {
   const { flags, positionals } = parseFlags(argv, {
-    server: 'string', user: 'string', json: 'boolean', follow: 'boolean', wait: 'boolean', reason: 'string',
+    server: 'string', user: 'string', token: 'string', json: 'boolean', follow: 'boolean', wait: 'boolean', reason: 'string',
     nodes: 'string', vns: 'string', drives: 'string', capacity: 'string', ms: 'string', probability: 'string',
   });
   const server = stringFlag(flags, 'server', DEFAULT_SERVER).replace(/\/$/, '');
@@ -97,7 +97,7 @@ export async function runTopologyCommand(command: string, argv: readonly string[
   const wait = flags.get('wait') === true;
   const reason = stringFlag(flags, 'reason', `tessera ${command} from the CLI`);
   const [first, second] = positionals;
-  const api = await connect(server, stringFlag(flags, 'user', 'admin'));
+  const api = await connect(server, stringFlag(flags, 'user', 'admin'), flags.has('token') ? stringFlag(flags, 'token', '') : undefined);
   const finish = async (operationId: string | undefined, what: string): Promise<number> => {
     out(json ? JSON.stringify({ ok: true, operationId: operationId ?? null, done: what }) : what);
     if (!wait || operationId === undefined || operationId === '') return 0;

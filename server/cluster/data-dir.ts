@@ -105,7 +105,7 @@ export function lockDataDir(dataDir: string): () => void {
   if (heldByThisProcess.has(lockPath)) throw new DataDirError(`data directory ${dataDir} is in use by process ${process.pid} (this one)`);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(lockPath, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o644);
+      const fd = openSync(lockPath, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
       writeSync(fd, String(process.pid));
       closeSync(fd);
       heldByThisProcess.add(lockPath);
@@ -142,7 +142,7 @@ export function readManifest(dataDir: string): DataDirManifest | undefined {
 export function writeManifest(dataDir: string, manifest: DataDirManifest): void {
   const path = join(dataDir, MANIFEST_FILE);
   const temp = `${path}.tmp`;
-  const fd = openSync(temp, 'w', 0o644);
+  const fd = openSync(temp, 'w', 0o600);
   try {
     writeSync(fd, JSON.stringify(manifest, null, 2));
     fsyncSync(fd);

@@ -36,3 +36,10 @@ test('unreadable and malformed files give one clear ConfigError', () => {
   writeFileSync(bad, 'topology: [unclosed');
   assert.throws(() => loadClusterConfig(bad), /not valid YAML/);
 });
+
+test('server: advertised names and TLS files are optional; a bad name is reported with its field', () => {
+  const config = parseClusterConfig({ server: { advertise: ['tessera.example.com', '10.0.0.5'], tlsCert: '/etc/cert.pem', tlsKey: '/etc/key.pem' } }, 'cluster.yml');
+  assert.deepEqual(config.server?.advertise, ['tessera.example.com', '10.0.0.5']);
+  assert.equal(parseClusterConfig({}, 'cluster.yml').server, undefined);
+  assert.throws(() => parseClusterConfig({ server: { advertise: ['bad name'] } }, 'cluster.yml'), /cluster\.yml: server\.advertise\.0: must be a host name or an IP address/);
+});

@@ -37,6 +37,12 @@ export const clusterConfigSchema = z.strictObject({
     degradedWritePolicy: z.enum(['accept', 'refuse']).default('accept'),
     rebuildThrottleMBps: intIn(0, 100_000).default(0),
   }).default({ autoOnlineTimeoutSeconds: 600, heartbeatIntervalMs: 100, failureDetectionTimeoutMs: 1000, degradedWritePolicy: 'accept', rebuildThrottleMBps: 0 }),
+  /** How the server is reached (docs/SECURITY.md): names it answers for, and its TLS files. */
+  server: z.strictObject({
+    advertise: z.array(z.string().min(1).max(253).regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or an IP address')).max(32).default([]),
+    tlsCert: z.string().min(1).max(4096).optional(),
+    tlsKey: z.string().min(1).max(4096).optional(),
+  }).optional(),
   containers: z.record(
     z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'container names are 1-63 lowercase letters, digits, _ and -'),
     z.strictObject({ slices: sliceCount.default(4096) }),

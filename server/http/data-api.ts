@@ -100,7 +100,15 @@ function containerView(cluster: EmbeddedCluster, name: string): { name: string; 
   return { name, slices: container.sliceCount, createdAt: new Date(container.createdAtMs).toISOString(), mapEpoch: container.mapEpoch };
 }
 
-async function createContainer(cluster: EmbeddedCluster, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** Who is calling (set by server/http/data-auth.ts): the actor of its changes and its container scope. */
+export interface DataApiAccess {
+  readonly actor: string;
+  readonly container: string | null;
+}
+
+const ANONYMOUS: DataApiAccess = { actor: 'api', container: null };
+
+async function createContainer(cluster: EmbeddedCluster, req: IncomingMessage, res: ServerResponse, access: DataApiAccess): Promise<void> {
   const raw = await readBody(req, MAX_JSON_BYTES, 'body');
   let body: unknown;
   try {
@@ -115,20 +123,20 @@ async function createContainer(cluster: EmbeddedCluster, req: IncomingMessage, r
   if (typeof sliceCount !== 'number' || !Number.isInteger(sliceCount) || sliceCount < 64 || sliceCount > 65_536 || (sliceCount & (sliceCount - 1)) !== 0) {
     throw new ApiError(400, 'InvalidArgument', `slices: must be a power of two in 64..65536 (found ${JSON.stringify(slices)})`);
   }
-  const result = await cluster.propose({ type: 'container.create', actor: 'api', timeMs: Date.now(), name, sliceCount, seedHex: randomBytes(8).toString('hex') });
+  const result = await cluster.propose({ type: 'container.create', actor: access.actor, timeMs: Date.now(), name, sliceCount, seedHex: randomBytes(8).toString('hex') });
   if (!result.ok) throw fromController(result, 'create the container');
   cluster.data.invalidate(name);
   sendJson(res, 201, containerView(cluster, name), { location: `${API_PREFIX}/${name}` });
 }
 
-async function deleteContainer(cluster: EmbeddedCluster, name: string, force: boolean, res: ServerResponse): Promise<void> {
+async function deleteContainer(cluster: EmbeddedCluster, name: string, force: boolean, res: ServerResponse, access: DataApiAccess): Promise<void> {
   containerView(cluster, name);
   if (!force) {
     const listed = await cluster.data.list(name, { prefix: '', cursor: '', limit: 1 });
     if (!listed.ok) throw fromClient(listed);
     if (listed.keys.length > 0) throw new ApiError(409, 'NotEmpty', `container ${name} holds objects; delete them first or pass ?force=true`);
   }
-  const result = await cluster.propose({ type: 'container.delete', actor: 'api', timeMs: Date.now(), name });
+  const result = await cluster.propose({ type: 'container.delete', actor: access.actor, timeMs: Date.now(), name });
   if (!result.ok) throw fromController(result, 'delete the container');
   cluster.data.invalidate(name);
   res.writeHead(204);
@@ -177,15 +185,15 @@ async function objectRequest(cluster: EmbeddedCluster, name: string, key: string
   }
 }
 
-async function route(cluster: EmbeddedCluster, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+async function route(cluster: EmbeddedCluster, req: IncomingMessage, res: ServerResponse, url: URL, access: DataApiAccess): Promise<void> {
   const rest = url.pathname.slice(API_PREFIX.length);
   if (rest === '' || rest === '/') {
     if (req.method === 'GET') {
-      const names = Object.keys(cluster.controllerState().containers).sort();
+      const names = Object.keys(cluster.controllerState().containers).filter((n) => access.container === null || n === access.container).sort();
       sendJson(res, 200, { containers: names.map((n) => containerView(cluster, n)) });
       return;
     }
-    if (req.method === 'POST') return createContainer(cluster, req, res);
+    if (req.method === 'POST') return createContainer(cluster, req, res, access);
     throw new ApiError(405, 'MethodNotAllowed', 'use GET or POST on /api/v1/containers');
   }
   const match = /^\/([^/]+)(?:\/objects(?:\/(.*))?)?$/.exec(rest);
@@ -202,7 +210,7 @@ async function route(cluster: EmbeddedCluster, req: IncomingMessage, res: Server
   const isObjects = rest.slice(name.length + 1).startsWith('/objects');
   if (!isObjects) {
     if (req.method === 'GET') return sendJson(res, 200, containerView(cluster, decodedName));
-    if (req.method === 'DELETE') return deleteContainer(cluster, decodedName, url.searchParams.get('force') === 'true', res);
+    if (req.method === 'DELETE') return deleteContainer(cluster, decodedName, url.searchParams.get('force') === 'true', res, access);
     throw new ApiError(405, 'MethodNotAllowed', 'use GET or DELETE on a container');
   }
   if (key === undefined || key === '') {
@@ -212,14 +220,14 @@ async function route(cluster: EmbeddedCluster, req: IncomingMessage, res: Server
   return objectRequest(cluster, decodedName, key, req, res);
 }
 
-/** Serves one /api/v1/containers request. */
-export function handleDataApi(cluster: EmbeddedCluster | undefined, req: IncomingMessage, res: ServerResponse): void {
+/** Serves one /api/v1/containers request, for a caller data-auth.ts has let in. */
+export function handleDataApi(cluster: EmbeddedCluster | undefined, req: IncomingMessage, res: ServerResponse, access: DataApiAccess = ANONYMOUS): void {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (cluster === undefined) {
     sendError(res, new ApiError(503, 'Unavailable', 'the cluster is starting'));
     return;
   }
-  route(cluster, req, res, url).catch((error: unknown) => {
+  route(cluster, req, res, url, access).catch((error: unknown) => {
     const apiError = error instanceof ApiError ? error : new ApiError(500, 'Internal', String(error));
     if (res.headersSent) {
       res.destroy();

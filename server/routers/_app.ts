@@ -6,6 +6,7 @@ import { eventsRouter } from './events';
 import { slicesRouter } from './slices';
 import { drivesRouter } from './drives';
 import { nodesRouter } from './nodes';
+import { accessRouter } from './access';
 import { authRouter } from './auth';
 import { operationsRouter } from './operations';
 import { topologyRouter } from './topology';
@@ -18,6 +19,7 @@ export const appRouter = router({
   events: eventsRouter,
   controlPlane: controlPlaneRouter,
   auth: authRouter,
+  access: accessRouter,
   operations: operationsRouter,
   topology: topologyRouter,
 });

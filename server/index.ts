@@ -17,6 +17,10 @@ import { buildConsole, hasConsoleBuild } from './http/build';
 import { AuthService, credentialsOf } from './auth/auth-service';
 import { API_PREFIX, handleDataApi } from './http/data-api';
 import { createMetrics } from './http/metrics';
+import { frontDoor } from './http/front-door';
+import { HTTP_SERVER_OPTIONS, TRPC_BATCH_CALLS_MAX, TRPC_BODY_BYTES_MAX } from './http/limits';
+import { logHandlerError } from './http/safe-handler';
+import { guardTrpc } from './http/trpc-guard';
 import { appRouter } from './routers/_app';
 
 export const ROOT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -84,6 +88,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const trpcHandler = createHTTPHandler({
     router: appRouter,
     basePath: '/api/trpc/',
+    // Backstops: trpc-guard.ts has checked both before tRPC sees the request.
+    maxBatchSize: TRPC_BATCH_CALLS_MAX,
+    maxBodySize: TRPC_BODY_BYTES_MAX,
+    onError: ({ error, path }) => { if (error.code === 'INTERNAL_SERVER_ERROR') logHandlerError('trpc', path ?? '(no path)', error.cause ?? error); },
     createContext: ({ req, res }) => {
       const credentials = credentialsOf(req);
       const auth = authHolder.current;
@@ -92,7 +100,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   let consoleHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
 
-  const server = createServer((req, res) => {
+  // frontDoor: in-flight bounds, body limits from the headers, and no handler error escapes.
+  const server = createServer(HTTP_SERVER_OPTIONS, frontDoor((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === '/healthz') {
       const cluster = getCluster();
@@ -114,7 +123,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (SUBSCRIPTION_PATHS.has(path.slice('/api/trpc/'.length)) && authHolder.current?.session(credentialsOf(req)) === undefined) {
         return sendJson(res, 401, { error: { code: 'UNAUTHORIZED', message: 'sign in first' } });
       }
-      return trpcHandler(req, res);
+      return guardTrpc(req, res, authHolder.current, trpcHandler);
     }
     if (path === API_PREFIX || path.startsWith(`${API_PREFIX}/`)) return handleDataApi(getCluster(), req, res);
     if (consoleHandler === undefined) return sendJson(res, 503, { error: { code: 'Starting', message: options.withConsole ? 'the console is starting' : 'this server runs without the console' } });
@@ -122,7 +131,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       log(`console request failed: ${String(error)}`);
       if (!res.headersSent) sendJson(res, 500, { error: { code: 'ConsoleError', message: 'internal error' } });
     });
-  });
+  }));
 
   await listen(server, options.port, options.host);
   const address = server.address();

@@ -4,6 +4,7 @@
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { ClusterOverview } from '../cluster/overview';
 import { getCluster } from '../cluster/instance';
+import { registerEdgeErrorMetrics } from './error-counters';
 
 export interface MetricsEndpoint {
   readonly contentType: string;
@@ -15,6 +16,7 @@ export function createMetrics(): MetricsEndpoint {
   const registry = new Registry();
   let current: ClusterOverview | undefined;
   collectDefaultMetrics({ register: registry, prefix: 'tessera_process_' });
+  registerEdgeErrorMetrics(registry);
   new Gauge({
     name: 'tessera_cluster_online', help: '1 when the cluster serves data I/O', registers: [registry],
     collect() { this.set(current?.availability === 'online' ? 1 : 0); },

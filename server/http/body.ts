@@ -4,8 +4,9 @@
 // limit (chunked, or lying about its length) is refused the moment it passes it, and a body that
 // trickles in is refused after BODY_READ_TIMEOUT_MS. Nothing more than the limit is ever held.
 
-import type { IncomingMessage } from 'node:http';
-import { BODY_READ_TIMEOUT_MS, REFUSED_BODY_DISCARD_BYTES_MAX, REFUSED_BODY_DISCARD_MS } from './limits';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { BODY_READ_TIMEOUT_MS, REFUSED_BODY_DRAIN_BYTES_MAX, REFUSED_BODY_LINGER_MS } from './limits';
 import type { HttpProblem } from './problem';
 
 export type BodyResult = { readonly ok: true; readonly body: Buffer } | { readonly ok: false; readonly problem: HttpProblem };
@@ -69,27 +70,27 @@ export function readBodyWithin(req: IncomingMessage, limitBytes: number, field: 
 }
 
 /**
- * After a refusal, discards what the client is still sending for a bounded time and size, so it
- * reads the answer instead of a connection reset, then cuts the connection if the body has not
- * ended by then. Never reads without bound (Node itself would drain the rest of the body).
+ * After a refusal, stops reading what the client is still sending: the connection closes once
+ * the answer is out. The close lingers (REFUSED_BODY_LINGER_MS) rather than cutting at once, so a
+ * client still sending reads the answer instead of a reset; meanwhile TCP flow control holds its
+ * writes. A small declared body (at most REFUSED_BODY_DRAIN_BYTES_MAX) is drained instead, so the
+ * connection can be reused.
  */
-export function discardRestOfBody(req: IncomingMessage): void {
-  if (req.readableEnded || req.destroyed) return;
-  let discarded = 0;
-  const cut = (): void => {
-    clearTimeout(timer);
-    req.off('data', onData);
-    req.socket.destroy();
+export function refuseRestOfBody(req: IncomingMessage, res: ServerResponse): void {
+  if (req.complete || req.destroyed) return;
+  const declared = declaredBodyBytes(req);
+  if (declared !== undefined && declared <= REFUSED_BODY_DRAIN_BYTES_MAX) {
+    req.resume();
+    return;
+  }
+  if (!res.headersSent) res.setHeader('connection', 'close');
+  // Paused, and marked as being consumed (read(0)), so Node does not drain the body either.
+  req.pause();
+  req.read(0);
+  const socket = req.socket as Socket & { destroySoon?: () => void };
+  socket.destroySoon = function lingeringClose(this: Socket): void {
+    this.end();
+    const timer = setTimeout(() => this.destroy(), REFUSED_BODY_LINGER_MS);
+    this.once('close', () => clearTimeout(timer));
   };
-  const onData = (chunk: Buffer): void => {
-    discarded += chunk.length;
-    if (discarded > REFUSED_BODY_DISCARD_BYTES_MAX) cut();
-  };
-  const timer = setTimeout(cut, REFUSED_BODY_DISCARD_MS);
-  req.on('data', onData);
-  req.once('end', () => {
-    clearTimeout(timer);
-    req.off('data', onData);
-  });
-  req.resume();
 }

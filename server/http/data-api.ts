@@ -7,7 +7,7 @@ import type { ClientError } from '../../engine/client/tessera-client';
 import { CONTAINER_NAME_PATTERN } from '../../engine/controller/apply';
 import type { WriteCondition } from '../../engine/dataplane/messages';
 import type { EmbeddedCluster } from '../cluster/embedded-cluster';
-import { discardRestOfBody, readBodyWithin } from './body';
+import { refuseRestOfBody, readBodyWithin } from './body';
 import { countRefusal } from './error-counters';
 import { DATA_API_JSON_BYTES_MAX, LIST_CURSOR_BYTES_MAX, LIST_PREFIX_BYTES_MAX, OBJECT_KEY_BYTES_MAX, OBJECT_VALUE_BYTES_MAX } from './limits';
 import { reportHandlerError } from './safe-handler';
@@ -229,7 +229,7 @@ export function handleDataApi(cluster: EmbeddedCluster | undefined, req: Incomin
   route(cluster, req, res, url).catch((error: unknown) => {
     if (!(error instanceof ApiError)) {
       // A bug: logged, counted and answered 500 (safe-handler.ts).
-      discardRestOfBody(req);
+      refuseRestOfBody(req, res);
       reportHandlerError('data', req, res, error);
       return;
     }
@@ -238,7 +238,7 @@ export function handleDataApi(cluster: EmbeddedCluster | undefined, req: Incomin
       return;
     }
     // Discard, within a bound, what the client is still sending so the error reaches it.
-    discardRestOfBody(req);
+    refuseRestOfBody(req, res);
     sendError(res, error);
   });
 }

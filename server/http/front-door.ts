@@ -4,7 +4,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Admission } from './admission';
-import { declaredLengthProblem, discardRestOfBody } from './body';
+import { declaredLengthProblem, refuseRestOfBody } from './body';
 import { API_PREFIX } from './data-api';
 import { countRefusal } from './error-counters';
 import { CONSOLE_BODY_BYTES_MAX, DATA_API_JSON_BYTES_MAX, OBJECT_VALUE_BYTES_MAX } from './limits';
@@ -54,14 +54,14 @@ export function frontDoor(handler: Handler, admission = new Admission()): (req: 
     const refused = admission.admit(req, res);
     if (refused !== null) {
       countRefusal(refused.status === 429 ? 'client_in_flight' : 'server_in_flight');
-      discardRestOfBody(req);
+      refuseRestOfBody(req, res);
       sendProblem(req, res, refused);
       return;
     }
     const tooLarge = declaredLengthProblem(req, bodyLimitOf(req, routeOf(req)), 'body');
     if (tooLarge !== null) {
       countRefusal('body_too_large');
-      discardRestOfBody(req);
+      refuseRestOfBody(req, res);
       sendProblem(req, res, tooLarge);
       return;
     }

@@ -21,12 +21,12 @@ export const CONSOLE_BODY_BYTES_MAX = 65_536;
  */
 export const BODY_READ_TIMEOUT_MS = 10_000;
 /**
- * After a refusal the server discards at most this much more of the body (so the client, still
- * sending, reads the answer rather than a reset) and then closes the connection.
+ * After a refusal the server stops reading the body and closes the connection, lingering this
+ * long so a client still sending reads the answer rather than a connection reset.
  */
-export const REFUSED_BODY_DISCARD_BYTES_MAX = 262_144;
-/** ... and for at most this long. */
-export const REFUSED_BODY_DISCARD_MS = 2_000;
+export const REFUSED_BODY_LINGER_MS = 2_000;
+/** ... unless the declared body is this small: then it is drained and the connection kept. */
+export const REFUSED_BODY_DRAIN_BYTES_MAX = 65_536;
 
 // ---- tRPC -----------------------------------------------------------------------------------
 

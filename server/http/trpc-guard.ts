@@ -5,7 +5,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { credentialsOf, type AuthService } from '../auth/auth-service';
-import { discardRestOfBody, readBodyWithin } from './body';
+import { refuseRestOfBody, readBodyWithin } from './body';
 import { countRefusal } from './error-counters';
 import { SIGN_IN_BODY_BYTES_MAX, TRPC_BATCH_CALLS_MAX, TRPC_BODY_BYTES_MAX } from './limits';
 import { sendProblem, TRPC_PATH_PREFIX, type HttpProblem } from './problem';
@@ -49,7 +49,7 @@ export async function guardTrpc(req: IncomingMessage, res: ServerResponse, auth:
   const checked = precheck(req, auth);
   if ('problem' in checked) {
     countRefusal(checked.reason);
-    discardRestOfBody(req);
+    refuseRestOfBody(req, res);
     sendProblem(req, res, checked.problem);
     return;
   }
@@ -57,7 +57,7 @@ export async function guardTrpc(req: IncomingMessage, res: ServerResponse, auth:
     const read = await readBodyWithin(req, trpcBodyLimit(checked.calls), 'body');
     if (!read.ok) {
       countRefusal(read.problem.status === 408 ? 'body_timeout' : read.problem.status === 413 ? 'body_too_large' : 'body_cut');
-      discardRestOfBody(req);
+      refuseRestOfBody(req, res);
       sendProblem(req, res, read.problem);
       return;
     }

@@ -312,12 +312,12 @@ const clearCreateAnswer = (status: number): boolean => status === 201 || status 
 
 test('two containers of 65,536 slices in a row: clear answers, the process stays up', { todo: BIG_CREATE_TODO }, async () => {
   for (const [name, slices] of [['h-big-1', 65_536], ['h-e', 64], ['h-big-2', 65_536]] as const) {
-    const response = await fetch(`${url}/api/v1/containers`, { method: 'POST', body: JSON.stringify({ name, slices }), signal: AbortSignal.timeout(15_000) });
+    const response = await fetch(`${url}/api/v1/containers`, { method: 'POST', body: JSON.stringify({ name, slices }), signal: AbortSignal.timeout(10_000) });
     const text = await response.text();
     assert.ok(clearCreateAnswer(response.status), `${name} (${slices} slices): ${response.status} ${text}`);
   }
   assert.equal(child.exitCode, null, 'the server process is still running');
-  const metrics = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(15_000) })).text();
+  const metrics = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
   assert.match(metrics, /^tessera_unhandled_errors_total\{kind="unhandledRejection"\} 0$/m, errorLines());
   assert.match(metrics, /^tessera_unhandled_errors_total\{kind="uncaughtException"\} 0$/m, errorLines());
 });

@@ -146,7 +146,7 @@ after(async () => {
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
     // A controller still busy with a huge map may take long to stop: then stop it hard.
-    const hard = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const hard = setTimeout(() => child.kill('SIGKILL'), 5_000);
     await exited;
     clearTimeout(hard);
   }

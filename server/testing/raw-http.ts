@@ -76,7 +76,8 @@ export function rawRequest(baseUrl: string, options: RawRequest): Promise<RawAns
         for (let i = 0; i < options.trickle.bytes && !answered && !req.destroyed; i++) {
           req.write('a');
           bytesSent++;
-          await new Promise((r) => setTimeout(r, options.trickle?.intervalMs));
+          // Unref'd: a held request's long pause must not keep the test process alive.
+          await new Promise((r) => setTimeout(r, options.trickle?.intervalMs).unref());
         }
       } else if (options.body !== undefined) {
         req.write(options.body);

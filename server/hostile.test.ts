@@ -7,6 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +51,31 @@ let token = '';
 let baselineEventIndex = 0;
 const acked = new Map<string, string>();
 let slowClients: Promise<RawAnswer[]>;
+let slowHeaders: Promise<{ answer: string; closed: boolean }>;
+
+/**
+ * A slowloris client: a request head sent one header line per second, never finished. Resolves
+ * with what the server answered once it closed the connection, or `closed: false` after 25 s.
+ */
+function trickleHeaders(baseUrl: string): Promise<{ answer: string; closed: boolean }> {
+  const target = new URL(baseUrl);
+  return new Promise((resolve) => {
+    const socket = connect(Number(target.port), target.hostname);
+    let answer = '';
+    let lines = 0;
+    socket.write('GET /healthz HTTP/1.1\r\nHost: hostile\r\n');
+    const ticker = setInterval(() => socket.write(`X-Slow-${lines++}: 1\r\n`), 1_000);
+    const giveUp = setTimeout(() => { socket.destroy(); finish(false); }, 25_000);
+    const finish = (closed: boolean): void => {
+      clearInterval(ticker);
+      clearTimeout(giveUp);
+      resolve({ answer, closed });
+    };
+    socket.on('data', (chunk: Buffer) => { answer += chunk.toString(); });
+    socket.on('error', () => undefined);
+    socket.on('close', () => finish(true));
+  });
+}
 
 function startServer(): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -136,6 +162,7 @@ before(async () => {
   baselineEventIndex = (await maxEventIndex()).max;
   // Slow clients run alongside the rest: a value trickled 1 byte per 100 ms is refused with 408
   // once the body deadline passes; a client trickling its headers is cut by the headers timeout.
+  slowHeaders = trickleHeaders(url);
   slowClients = Promise.all([0, 1, 2].map((i) => rawRequest(url, {
     method: 'PUT', path: objectPath(`hostile/slow-${i}`), headers: { 'content-length': '1000' }, trickle: { bytes: 1000, intervalMs: 100 }, timeoutMs: 30_000,
   })));
@@ -278,12 +305,15 @@ test(`more than ${CLIENT_IN_FLIGHT_MAX} requests in flight from one address: 429
   assert.ok(await until(async () => (await put('hostile/after-held', 'v1')) === 200, 20_000, 200));
 });
 
-test('slow clients are answered 408 at the body deadline; the server stays up and clean', async () => {
+test('slow clients (a body or a request head trickled in) are answered 408; the server stays up and clean', async () => {
   for (const answer of await slowClients) {
     assert.equal(answer.status, 408, answer.text);
     assert.ok(answer.bytesSent < 1000, 'refused before the trickle ended');
     assert.match((jsonOf(answer)['error'] as { message: string }).message, /^value: not received within \d+ ms/);
   }
+  const slowloris = await slowHeaders;
+  assert.ok(slowloris.closed, 'the server closed a connection whose headers never ended');
+  assert.match(slowloris.answer, /^HTTP\/1\.1 408/, 'with a 408');
   assert.equal(child.exitCode, null, 'the server process is still running');
   const metrics = await (await fetch(`${url}/metrics`)).text();
   const unhandled = [...metrics.matchAll(/^tessera_unhandled_errors_total\{[^}]*\} (\d+)$/gm)].map((m) => Number(m[1]));

@@ -7,6 +7,7 @@ import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { useState, type ReactNode } from 'react';
 import type { AppRouter } from '@/server/routers/_app';
 import { TRPCProvider } from '@/components/trpc';
+import { TRPC_BATCH_CALLS_MAX } from '@/server/http/limits';
 
 function toLoginIfSignedOut(error: unknown): void {
   if (!(error instanceof TRPCClientError)) return;
@@ -29,7 +30,8 @@ export function Providers({ children }: { children: ReactNode }) {
     },
   }));
   const [trpcClient] = useState(() => createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: '/api/trpc', headers: () => ({ 'x-tessera-csrf': '1' }) })],
+    // maxItems: the server refuses a batch of more calls (server/http/limits.ts); split instead.
+    links: [httpBatchLink({ url: '/api/trpc', maxItems: TRPC_BATCH_CALLS_MAX, headers: () => ({ 'x-tessera-csrf': '1' }) })],
   }));
   return (
     <QueryClientProvider client={queryClient}>

@@ -22,6 +22,10 @@ import { authEnvironmentProblem, screenRequest, transportSecurity, type Transpor
 import { API_PREFIX, handleDataApi } from './http/data-api';
 import { createMetrics } from './http/metrics';
 import { processEventLoop } from './runtime/event-loop-monitor';
+import { frontDoor } from './http/front-door';
+import { HTTP_SERVER_OPTIONS, TRPC_BATCH_CALLS_MAX, TRPC_BODY_BYTES_MAX } from './http/limits';
+import { logHandlerError } from './http/safe-handler';
+import { guardTrpc } from './http/trpc-guard';
 import { appRouter } from './routers/_app';
 
 export const ROOT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -109,6 +113,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const trpcHandler = createHTTPHandler({
     router: appRouter,
     basePath: '/api/trpc/',
+    // Backstops: trpc-guard.ts has checked both before tRPC sees the request.
+    maxBatchSize: TRPC_BATCH_CALLS_MAX,
+    maxBodySize: TRPC_BODY_BYTES_MAX,
+    onError: ({ error, path }) => { if (error.code === 'INTERNAL_SERVER_ERROR') logHandlerError('trpc', path ?? '(no path)', error.cause ?? error); },
     createContext: ({ req, res }) => {
       const auth = authHolder.current;
       const credentials = credentialsOf(req, auth?.cookieName);
@@ -118,7 +126,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   let consoleHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
 
-  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+  // frontDoor: in-flight bounds, body limits from the headers, and no handler error escapes;
+  // the Host screen comes first inside it.
+  const handler = frontDoor((req: IncomingMessage, res: ServerResponse): void => {
     if (screenRequest(security, req, res, (host) => authHolder.current?.refused('host', { action: 'refused.host', actor: null, address: req.socket.remoteAddress ?? 'unknown', args: { host: host.slice(0, 100) }, result: '421' }))) return;
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === '/healthz') {
@@ -143,7 +153,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         if (caller === undefined) return sendJson(res, 401, { error: { code: 'UNAUTHORIZED', message: 'sign in first' } });
         if ((caller.container ?? null) !== null) return sendJson(res, 403, { error: { code: 'FORBIDDEN', message: 'a token scoped to a container may use the data API only' } });
       }
-      return trpcHandler(req, res);
+      void guardTrpc(req, res, authHolder.current, trpcHandler);
+      return;
     }
     if (path === API_PREFIX || path.startsWith(`${API_PREFIX}/`)) {
       const access = authorizeDataRequest(authHolder.current, req, res);
@@ -155,8 +166,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       log(`console request failed: ${String(error)}`);
       if (!res.headersSent) sendJson(res, 500, { error: { code: 'ConsoleError', message: 'internal error' } });
     });
-  };
-  const server: Server = security.tls === null ? createServer(handler) : createHttpsServer({ cert: security.tls.cert, key: security.tls.key }, handler);
+  });
+  const server: Server = security.tls === null ? createServer(HTTP_SERVER_OPTIONS, handler) : createHttpsServer({ ...HTTP_SERVER_OPTIONS, cert: security.tls.cert, key: security.tls.key }, handler);
 
   await listen(server, options.port, options.host);
   const address = server.address();

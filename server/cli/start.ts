@@ -3,6 +3,7 @@
 
 import { resolve } from 'node:path';
 import { DEFAULTS, startServer } from '../index';
+import { installProcessErrorHandlers } from '../process-errors';
 import { intFlag, parseFlags, stringFlag } from './args';
 
 export const START_USAGE = 'tessera start [--data-dir DIR] [--port N] [--host H] [--advertise NAME,...] [--tls-cert FILE --tls-key FILE] [--config FILE] [--no-console]';
@@ -10,6 +11,7 @@ export const START_USAGE = 'tessera start [--data-dir DIR] [--port N] [--host H]
 export async function runStart(argv: readonly string[]): Promise<number> {
   const { flags, positionals } = parseFlags(argv, { 'data-dir': 'string', port: 'string', host: 'string', config: 'string', 'no-console': 'boolean', advertise: 'string', 'tls-cert': 'string', 'tls-key': 'string' });
   if (positionals.length > 0) throw new (await import('./args')).UsageError(`unexpected argument ${positionals[0] ?? ''}`);
+  installProcessErrorHandlers();
   const running = await startServer({
     dataDir: resolve(stringFlag(flags, 'data-dir', DEFAULTS.dataDir)),
     port: intFlag(flags, 'port', DEFAULTS.port, 0, 65535),

@@ -7,14 +7,18 @@ import type { ClientError } from '../../engine/client/tessera-client';
 import { CONTAINER_NAME_PATTERN } from '../../engine/controller/apply';
 import type { WriteCondition } from '../../engine/dataplane/messages';
 import type { EmbeddedCluster } from '../cluster/embedded-cluster';
+import { refuseRestOfBody, readBodyWithin } from './body';
+import { countRefusal } from './error-counters';
+import { DATA_API_JSON_BYTES_MAX, LIST_CURSOR_BYTES_MAX, LIST_PREFIX_BYTES_MAX, OBJECT_KEY_BYTES_MAX, OBJECT_VALUE_BYTES_MAX } from './limits';
+import { reportHandlerError } from './safe-handler';
 
 export const API_PREFIX = '/api/v1/containers';
 /** Largest object value accepted (docs/DESIGN.md §2). */
-export const MAX_VALUE_BYTES = 1_048_576;
+export const MAX_VALUE_BYTES = OBJECT_VALUE_BYTES_MAX;
 /** Largest object key, in UTF-8 bytes. */
-export const MAX_KEY_BYTES = 1_024;
+export const MAX_KEY_BYTES = OBJECT_KEY_BYTES_MAX;
 /** Largest JSON request body (container creation). */
-export const MAX_JSON_BYTES = 16_384;
+export const MAX_JSON_BYTES = DATA_API_JSON_BYTES_MAX;
 export const LIST_LIMIT_DEFAULT = 100;
 export const LIST_LIMIT_MAX = 1_000;
 
@@ -53,17 +57,25 @@ function fromClient(error: ClientError): ApiError {
   return new ApiError(STATUS_OF[error.code] ?? 500, error.code, error.message);
 }
 
+/** The body within its limit (body.ts: checked from Content-Length first, then while streaming). */
 async function readBody(req: IncomingMessage, limitBytes: number, what: string): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? '0');
-  if (declared > limitBytes) throw new ApiError(413, 'TooLarge', `${what}: ${declared} bytes is over the limit of ${limitBytes}`);
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (total > limitBytes) throw new ApiError(413, 'TooLarge', `${what}: over the limit of ${limitBytes} bytes`);
-    chunks.push(chunk);
+  const read = await readBodyWithin(req, limitBytes, what);
+  if (!read.ok) {
+    countRefusal(read.problem.status === 408 ? 'body_timeout' : read.problem.status === 413 ? 'body_too_large' : 'body_cut');
+    throw new ApiError(read.problem.status, read.problem.code, read.problem.message);
   }
-  return Buffer.concat(chunks);
+  return read.body;
+}
+
+/** A listing's prefix or cursor: at most a key's length (limits.ts), checked before any scan. */
+function checkListBound(query: URLSearchParams, field: 'prefix' | 'cursor', limitBytes: number): string {
+  const value = query.get(field) ?? '';
+  const bytes = Buffer.byteLength(value, 'utf8');
+  if (bytes > limitBytes) {
+    countRefusal('list_bound');
+    throw new ApiError(400, 'InvalidArgument', `${field}: ${bytes} bytes is over the limit of ${limitBytes}`);
+  }
+  return value;
 }
 
 function checkKey(key: string): void {
@@ -148,7 +160,9 @@ async function listObjects(cluster: EmbeddedCluster, name: string, query: URLSea
   const limitText = query.get('limit');
   const limit = limitText === null ? LIST_LIMIT_DEFAULT : Number(limitText);
   if (!Number.isInteger(limit) || limit < 1 || limit > LIST_LIMIT_MAX) throw new ApiError(400, 'InvalidArgument', `limit: must be an integer in 1..${LIST_LIMIT_MAX}`);
-  const result = await cluster.data.list(name, { prefix: query.get('prefix') ?? '', cursor: query.get('cursor') ?? '', limit });
+  const prefix = checkListBound(query, 'prefix', LIST_PREFIX_BYTES_MAX);
+  const cursor = checkListBound(query, 'cursor', LIST_CURSOR_BYTES_MAX);
+  const result = await cluster.data.list(name, { prefix, cursor, limit });
   if (!result.ok) throw fromClient(result);
   sendJson(res, 200, { keys: result.keys, nextCursor: result.nextCursor });
 }
@@ -228,13 +242,18 @@ export function handleDataApi(cluster: EmbeddedCluster | undefined, req: Incomin
     return;
   }
   route(cluster, req, res, url, access).catch((error: unknown) => {
-    const apiError = error instanceof ApiError ? error : new ApiError(500, 'Internal', String(error));
+    if (!(error instanceof ApiError)) {
+      // A bug: logged, counted and answered 500 (safe-handler.ts).
+      refuseRestOfBody(req, res);
+      reportHandlerError('data', req, res, error);
+      return;
+    }
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    // Drain what the client is still sending so the error reaches it.
-    req.resume();
-    sendError(res, apiError);
+    // Discard, within a bound, what the client is still sending so the error reaches it.
+    refuseRestOfBody(req, res);
+    sendError(res, error);
   });
 }

@@ -8,6 +8,7 @@ import type { EventLoopMonitor } from '../runtime/event-loop-monitor';
 
 /** Buckets of the event-loop delay histogram, in seconds: jitter up to the stalls that matter. */
 export const EVENT_LOOP_DELAY_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+import { registerEdgeErrorMetrics } from './error-counters';
 
 export interface MetricsEndpoint {
   readonly contentType: string;
@@ -30,6 +31,7 @@ export function createMetrics(eventLoop?: EventLoopMonitor): MetricsEndpoint {
       collect() { this.set(eventLoop.longestRecentStallMs() / 1000); },
     });
   }
+  registerEdgeErrorMetrics(registry);
   new Gauge({
     name: 'tessera_cluster_online', help: '1 when the cluster serves data I/O', registers: [registry],
     collect() { this.set(current?.availability === 'online' ? 1 : 0); },

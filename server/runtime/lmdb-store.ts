@@ -7,6 +7,27 @@
 import { open, type Database, type RootDatabase } from 'lmdb';
 import type { CommitResult, DurableStore, StoreWrite } from '../../engine/runtime/runtime';
 
+/** lmdb's key size limit when the environment does not report one (its default build: 1978). */
+export const LMDB_KEY_BYTES_MAX_DEFAULT = 1_978;
+
+/** lmdb orders string keys by their UTF-8 bytes; so do the bounds checks of an oversize scan. */
+function compareUtf8(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/** The longest prefix of `key` that fits in `maxBytes` UTF-8 bytes, cut between code points. */
+function truncateUtf8(key: string, maxBytes: number): string {
+  let bytes = 0;
+  let end = 0;
+  for (const char of key) {
+    const size = Buffer.byteLength(char, 'utf8');
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    end += char.length;
+  }
+  return key.slice(0, end);
+}
+
 interface OverlayEntry {
   readonly value: Uint8Array | null;
   readonly batchId: number;
@@ -19,14 +40,24 @@ export class LmdbStore implements DurableStore {
   private written = 0;
   private inFlight = new Set<Promise<unknown>>();
   private closed = false;
+  /** No stored key is longer than this; lmdb throws on a longer key in any read. */
+  readonly maxKeyBytes: number;
 
   constructor(readonly path: string) {
     this.db = open<Buffer, string>({ path, encoding: 'binary', compression: false, overlappingSync: true });
+    this.maxKeyBytes = (this.db as unknown as { maxKeySize?: number }).maxKeySize ?? LMDB_KEY_BYTES_MAX_DEFAULT;
+  }
+
+  /** True when `key` cannot be an lmdb key (cheap for the usual short key). */
+  private oversize(key: string): boolean {
+    return key.length * 3 > this.maxKeyBytes && Buffer.byteLength(key, 'utf8') > this.maxKeyBytes;
   }
 
   get(key: string): Uint8Array | undefined {
     const pending = this.overlay.get(key);
     if (pending !== undefined) return pending.value ?? undefined;
+    // No such key can be stored; lmdb would throw rather than answer.
+    if (this.oversize(key)) return undefined;
     const value = this.db.getBinary(key);
     return value === undefined ? undefined : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   }
@@ -35,15 +66,42 @@ export class LmdbStore implements DurableStore {
     const merged = new Map<string, Uint8Array>();
     // Read up to limit + overlay size from disk so overlay deletions cannot starve the page.
     const diskLimit = range.limit + this.overlay.size;
-    for (const { key, value } of (this.db as Database<Buffer, string>).getRange({ start: range.startKey, end: range.endKey, limit: diskLimit })) {
-      merged.set(key, new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
-    }
+    for (const [key, value] of this.diskRange(range.startKey, range.endKey, diskLimit)) merged.set(key, value);
     for (const [key, entry] of this.overlay) {
       if (key < range.startKey || key >= range.endKey) continue;
       if (entry.value === null) merged.delete(key);
       else merged.set(key, entry.value);
     }
     return [...merged.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, range.limit);
+  }
+
+  /**
+   * Up to `limit` stored records in [startKey, endKey). lmdb throws on a bound longer than its key
+   * limit (a long listing prefix or cursor once reached it, uncaught, and stopped the process),
+   * so such a bound is cut to the limit and the exact bound is applied while iterating: a cut
+   * start key is a prefix of the start key, so it sorts at or before it; a cut end key is
+   * dropped and iteration stops at the first key at or past the real one.
+   */
+  private *diskRange(startKey: string, endKey: string, limit: number): Generator<readonly [string, Uint8Array]> {
+    const longStart = this.oversize(startKey);
+    const longEnd = this.oversize(endKey);
+    if (!longStart && !longEnd) {
+      for (const { key, value } of (this.db as Database<Buffer, string>).getRange({ start: startKey, end: endKey, limit })) {
+        yield [key, new Uint8Array(value.buffer, value.byteOffset, value.byteLength)];
+      }
+      return;
+    }
+    if (compareUtf8(startKey, endKey) >= 0) return;
+    const start = longStart ? truncateUtf8(startKey, this.maxKeyBytes) : startKey;
+    const options = longEnd ? { start } : { start, end: endKey };
+    let taken = 0;
+    for (const { key, value } of (this.db as Database<Buffer, string>).getRange(options)) {
+      if (taken >= limit) return;
+      if (longStart && compareUtf8(key, startKey) < 0) continue;
+      if (longEnd && compareUtf8(key, endKey) >= 0) return;
+      taken++;
+      yield [key, new Uint8Array(value.buffer, value.byteOffset, value.byteLength)];
+    }
   }
 
   commit(writes: readonly StoreWrite[], onDurable: (result: CommitResult) => void): void {

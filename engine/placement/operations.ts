@@ -5,6 +5,7 @@
 import { Assignment } from './assignment';
 import { balance } from './balance';
 import { pairShareBound } from './bounds';
+import { reprotect } from './reprotect';
 import { checkPlacementInput, PlacementError, type PlacementVn, type SliceMap } from './types';
 
 export function maxVnsPerNode(vns: readonly PlacementVn[]): number {
@@ -14,7 +15,8 @@ export function maxVnsPerNode(vns: readonly PlacementVn[]): number {
 }
 
 function rebalanced(vns: readonly PlacementVn[], a: Assignment): SliceMap {
-  balance(a, pairShareBound(a.sliceCount, vns.length, maxVnsPerNode(vns)));
+  const pairBound = pairShareBound(a.sliceCount, vns.length, maxVnsPerNode(vns));
+  balance(a, pairBound, reprotect(a, pairBound));
   return a.toMap();
 }
 

@@ -3,7 +3,7 @@
 
 import type { ClusterTopology } from '../topology/topology';
 import type { ClusterEvent } from './events';
-import type { ClusterSettings } from './settings';
+import { DEFAULT_SETTINGS, type ClusterSettings } from './settings';
 
 export type NodeAdminState = 'up' | 'down' | 'offline' | 'draining' | 'removed';
 
@@ -109,7 +109,8 @@ export const OPERATIONS_RETAINED_MAX = 20;
  */
 export function normalizeState(state: ControllerState): ControllerState {
   const partial: Partial<ControllerState> = state;
-  return { ...state, drives: partial.drives ?? {}, operations: partial.operations ?? [] };
+  // Settings added later (autoRebalance) take their default.
+  return { ...state, settings: { ...DEFAULT_SETTINGS, ...state.settings }, drives: partial.drives ?? {}, operations: partial.operations ?? [] };
 }
 
 export function runningOperation(state: ControllerState): ClusterOperation | undefined {

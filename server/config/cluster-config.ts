@@ -36,7 +36,8 @@ export const clusterConfigSchema = z.strictObject({
     failureDetectionTimeoutMs: intIn(SETTINGS_LIMITS.failureDetectionTimeoutMsMin, SETTINGS_LIMITS.failureDetectionTimeoutMsMax).default(1000),
     degradedWritePolicy: z.enum(['accept', 'refuse']).default('accept'),
     rebuildThrottleMBps: intIn(0, 100_000).default(0),
-  }).default({ autoOnlineTimeoutSeconds: 600, heartbeatIntervalMs: 100, failureDetectionTimeoutMs: 1000, degradedWritePolicy: 'accept', rebuildThrottleMBps: 0 }),
+    autoRebalance: z.boolean().default(true),
+  }).default({ autoOnlineTimeoutSeconds: 600, heartbeatIntervalMs: 100, failureDetectionTimeoutMs: 1000, degradedWritePolicy: 'accept', rebuildThrottleMBps: 0, autoRebalance: true }),
   containers: z.record(
     z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'container names are 1-63 lowercase letters, digits, _ and -'),
     z.strictObject({ slices: sliceCount.default(4096) }),

@@ -41,8 +41,10 @@ test('tessera status, settings, cluster offline/online with auto-online, node of
     assert.match(status.stdout, /node-3\s+up\s+up/);
 
     assert.equal((await cli(['settings', 'set', 'autoOnlineTimeoutSeconds', '5', ...at])).status, 0);
-    const settings = JSON.parse((await cli(['settings', 'get', '--json', ...at])).stdout) as { autoOnlineTimeoutSeconds: number };
+    assert.equal((await cli(['settings', 'set', 'autoRebalance', 'false', ...at])).status, 0);
+    const settings = JSON.parse((await cli(['settings', 'get', '--json', ...at])).stdout) as { autoOnlineTimeoutSeconds: number; autoRebalance: boolean };
     assert.equal(settings.autoOnlineTimeoutSeconds, 5);
+    assert.equal(settings.autoRebalance, false);
     const bad = await cli(['settings', 'set', 'heartbeatIntervalMs', '5', ...at]);
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /heartbeatIntervalMs: .*>=10/);

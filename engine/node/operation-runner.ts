@@ -22,6 +22,8 @@ export class OperationRunner {
   /** Since when (leader clock) the cluster has been calm and unbalanced, in Raft term `calmTerm`. */
   private calmSinceMs: number | undefined;
   private calmTerm = -1;
+  /** autoRebalanceWanted for the state at this applied index (it scans every slice; the state changes only by applying). */
+  private wanted = { appliedIndex: -1, wanted: false };
 
   constructor(private readonly selfId: string, private readonly wallMs: () => number) {}
 
@@ -56,7 +58,8 @@ export class OperationRunner {
    * so a refused or finished rebalance is not retried before another full settle period.
    */
   private autoRebalance(controller: ControllerHost, state: ControllerState, nowMs: number, term: number): void {
-    const wanted = autoRebalanceWanted(state);
+    if (this.wanted.appliedIndex !== state.appliedIndex) this.wanted = { appliedIndex: state.appliedIndex, wanted: autoRebalanceWanted(state) };
+    const wanted = this.wanted.wanted;
     if (!wanted || term !== this.calmTerm) {
       this.calmTerm = term;
       this.calmSinceMs = wanted ? nowMs : undefined;

@@ -7,7 +7,8 @@ import { unreachable } from '../util/assert';
 import type { CommandResult, ControllerCommand, DecommissionCommand, DriveCommand, OperationEndCommand, RebalanceCommand, ScaleOutCommand } from './commands';
 import { EVENTS_RETAINED_MAX, type ClusterEvent, type EventCode, type EventSeverity, type EventSubject } from './events';
 import { applyDecommission, applyOperationEnd, applyRebalance, applyScaleOut, type OperationApplyContext, type OperationOutcome, type Placement } from './operations-apply';
-import { validateSettings, type ClusterSettings } from './settings';
+import { PLACEMENT_VERSIONS, type PlacementVersion } from '../placement/types';
+import { validateSettings, withSettingDefaults, type ClusterSettings } from './settings';
 import { failoverContainer } from './slice-failover';
 import { appliedSliceChange, checkSliceChange } from './slice-reconfigure';
 import { runningOperation, type ContainerRecord, type ControllerState, type NodeAdminState, type SliceEntry } from './state';
@@ -31,7 +32,7 @@ function reject(state: ControllerState, index: number, code: string, message: st
 
 function buildContainer(placement: Placement, state: ControllerState, name: string, sliceCount: number, seedHex: string, timeMs: number): ContainerRecord {
   const health = stateVnHealth(state);
-  const map = placement.initial(allVns(state.topology).filter((vn) => health.eligible(vn.id)), sliceCount);
+  const map = placement.initial(allVns(state.topology).filter((vn) => health.eligible(vn.id)), sliceCount, state.placementVersion);
   const slices: SliceEntry[] = map.map((s) => ({ primary: s.primary, secondary: s.secondary, epoch: 1, inSync: [s.primary, s.secondary] }));
   return { name, sliceCount, seedHex, mapEpoch: 1, slices, createdAtMs: timeMs };
 }
@@ -128,11 +129,14 @@ export function applyCommand(state: ControllerState, command: ControllerCommand,
   switch (command.type) {
     case 'bootstrap': {
       if (state.clusterId !== null) return reject(state, index, 'AlreadyBootstrapped', `cluster ${state.clusterId} is already bootstrapped`);
-      const settingsProblem = validateSettings(command.settings);
+      const settings = withSettingDefaults(command.settings);
+      const settingsProblem = validateSettings(settings);
       if (settingsProblem !== null) return reject(state, index, 'InvalidSettings', settingsProblem);
+      const placementVersion = command.placementVersion ?? 1;
+      if (!(PLACEMENT_VERSIONS as readonly number[]).includes(placementVersion)) return reject(state, index, 'InvalidArgument', `placementVersion: must be one of ${PLACEMENT_VERSIONS.join(', ')} (found ${String(command.placementVersion)})`);
       const nodeStates: Record<string, 'up'> = {};
       for (const node of command.topology.nodes) nodeStates[node.id] = 'up';
-      let next: ControllerState = { ...state, clusterId: command.clusterId, name: command.name, topology: command.topology, nodeStates, settings: command.settings };
+      let next: ControllerState = { ...state, clusterId: command.clusterId, name: command.name, topology: command.topology, nodeStates, settings, placementVersion: placementVersion as PlacementVersion };
       emit('info', 'cluster.bootstrapped', { kind: 'cluster', id: command.clusterId }, `cluster ${command.name} bootstrapped with ${command.topology.nodes.length} nodes`);
       const containers: Record<string, ContainerRecord> = {};
       for (const c of command.containers) {

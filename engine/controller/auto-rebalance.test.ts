@@ -85,3 +85,19 @@ test('a new map is balanced and wants no rebalance; the setting is validated', (
   assert.equal(refused.result.ok, false);
   assert.match(JSON.stringify(refused.result), /autoRebalance: must be true or false/);
 });
+
+test('a bootstrap entry from before autoRebalance and placement versions still applies: autoRebalance on, placement version 1', () => {
+  const { autoRebalance: _omitted, ...oldSettings } = DEFAULT_SETTINGS;
+  const old = applyCommand(emptyControllerState(DEFAULT_SETTINGS), {
+    ...base, type: 'bootstrap', clusterId: 'c'.repeat(32), name: 't', topology, settings: oldSettings as typeof DEFAULT_SETTINGS,
+    containers: [{ name: 'default', sliceCount: 256, seedHex: '0123456789abcdef' }],
+  }, 1, placement);
+  assert.equal(old.result.ok, true, JSON.stringify(old.result));
+  assert.equal(old.state.settings.autoRebalance, true);
+  assert.equal(old.state.placementVersion, 1);
+  const current = applyAll([{ ...base, type: 'bootstrap', clusterId: 'c'.repeat(32), name: 't', topology, settings: DEFAULT_SETTINGS, placementVersion: 2, containers: [{ name: 'default', sliceCount: 256, seedHex: '0123456789abcdef' }] }]);
+  assert.equal(current.placementVersion, 2);
+  const bad = applyCommand(emptyControllerState(DEFAULT_SETTINGS), { ...base, type: 'bootstrap', clusterId: 'c'.repeat(32), name: 't', topology, settings: DEFAULT_SETTINGS, placementVersion: 3, containers: [] }, 1, placement);
+  assert.equal(bad.result.ok, false);
+  assert.match(JSON.stringify(bad.result), /placementVersion: must be one of 1, 2 \(found 3\)/);
+});

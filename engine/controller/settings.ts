@@ -27,6 +27,15 @@ export const DEFAULT_SETTINGS: ClusterSettings = {
   autoRebalance: true,
 };
 
+/**
+ * Fills settings added after a command or snapshot was written (autoRebalance), so an old
+ * bootstrap entry replayed from the log still applies, and applies the same way everywhere.
+ */
+export function withSettingDefaults(settings: ClusterSettings): ClusterSettings {
+  const partial: Partial<ClusterSettings> = settings;
+  return { ...settings, autoRebalance: partial.autoRebalance ?? DEFAULT_SETTINGS.autoRebalance };
+}
+
 /** Allowed ranges, inclusive. 0 disables auto-online. */
 export const SETTING_RANGES = {
   autoOnlineTimeoutSeconds: { min: 0, max: 7 * 24 * 3600 },

@@ -3,7 +3,7 @@
 // every change, so each balancing decision is O(1) to evaluate.
 
 import { assert } from '../util/assert';
-import type { PlacementVn, SliceMap } from './types';
+import { PLACEMENT_VERSION_CURRENT, type PlacementVersion, type PlacementVn, type SliceMap } from './types';
 
 export const NONE = -1;
 
@@ -26,7 +26,7 @@ export class Assignment {
   readonly nodePair: Int32Array;
   readonly index = new Map<string, number>();
 
-  constructor(readonly vns: readonly PlacementVn[], readonly sliceCount: number) {
+  constructor(readonly vns: readonly PlacementVn[], readonly sliceCount: number, readonly version: PlacementVersion = PLACEMENT_VERSION_CURRENT) {
     this.vnCount = vns.length;
     this.primary = new Int32Array(sliceCount).fill(NONE);
     this.secondary = new Int32Array(sliceCount).fill(NONE);
@@ -49,8 +49,8 @@ export class Assignment {
   }
 
   /** Loads roles from a map; roles on VNs not in this assignment stay unassigned. */
-  static fromMap(vns: readonly PlacementVn[], map: SliceMap): Assignment {
-    const a = new Assignment(vns, map.length);
+  static fromMap(vns: readonly PlacementVn[], map: SliceMap, version: PlacementVersion = PLACEMENT_VERSION_CURRENT): Assignment {
+    const a = new Assignment(vns, map.length, version);
     map.forEach((roles, slice) => {
       const p = a.index.get(roles.primary) ?? NONE;
       const s = a.index.get(roles.secondary) ?? NONE;

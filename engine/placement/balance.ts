@@ -145,8 +145,8 @@ function balancePrimaries(a: Assignment, movedPrimary: Uint8Array, fresh: Uint8A
     assert(to !== NONE, 'a VN on another node exists');
     a.set(slice, to, over);
     movedPrimary[slice] = 1;
-    // The old primary's copy is now the secondary and `to` starts empty.
-    fresh[slice] = FRESH_PRIMARY;
+    // The old primary's copy is now the secondary and `to` starts empty (version 1 forgot it).
+    fresh[slice] = a.version >= 2 ? FRESH_PRIMARY : 0;
   }
   throw new Error('placement: primary balancing did not converge');
 }
@@ -259,6 +259,7 @@ function swapOnePair(a: Assignment, p: number, s: number, fresh: Uint8Array, pai
  * of a new map (S × T steps), so it reads the typed arrays directly.
  */
 function bestPartner(a: Assignment, p: number, allowed: (v: number) => boolean): number {
+  if (a.version === 1) return bestPartnerV1(a, p, allowed);
   const T = a.vnCount;
   const row = p * T;
   const pair = a.pair;
@@ -282,6 +283,29 @@ function bestPartner(a: Assignment, p: number, allowed: (v: number) => boolean):
     best = v;
     bestPair = count;
     bestNodePair = nodeCount;
+    bestLoad = load[v]!;
+  }
+  return best;
+}
+
+/** Placement version 1: the fewest shared slices, then the least loaded, then the index. */
+function bestPartnerV1(a: Assignment, p: number, allowed: (v: number) => boolean): number {
+  const T = a.vnCount;
+  const row = p * T;
+  const pair = a.pair;
+  const nodeOf = a.nodeOf;
+  const load = a.secondaryCount;
+  const pNode = nodeOf[p]!;
+  let best = NONE;
+  let bestPair = 0;
+  let bestLoad = 0;
+  for (let v = 0; v < T; v++) {
+    if (nodeOf[v] === pNode) continue;
+    const count = pair[row + v]!;
+    if (best !== NONE && (count > bestPair || (count === bestPair && load[v]! >= bestLoad))) continue;
+    if (!allowed(v)) continue;
+    best = v;
+    bestPair = count;
     bestLoad = load[v]!;
   }
   return best;

@@ -1,6 +1,6 @@
 // Placement benchmark: for a grid of topologies, the balance reached, pair sharing against its
 // bound, peers per VN, compute time, and the roles moved by scale-out (+1 node) against the ideal
-// and by a node failure. Run: node --import tsx bench/placement.ts [--quick]
+// and by a node failure (new copies against the copies the failed node held). Run: node --import tsx bench/placement.ts [--quick]
 import { failover, initialMap, metrics, moves, scaleOut, type PlacementVn } from '../engine/placement/index';
 
 function vnsFor(nodeCount: number, vnsPerNode: number, firstNode = 1): PlacementVn[] {
@@ -22,7 +22,7 @@ for (const n of quick ? [3, 8] : [3, 4, 8, 16, 32, 64]) for (const v of [4, 8]) 
 // Warm the JIT so the first row is not charged for compilation.
 initialMap(vnsFor(8, 8), 4096);
 
-const header = ['nodes', 'vns/node', 'slices', 'map ms', 'prim min..max', 'sec min..max', 'pair max/bound', 'peers min', 'scale-out ms', 'moved/ideal', 'ratio', 'fail-node copies'];
+const header = ['nodes', 'vns/node', 'slices', 'map ms', 'prim min..max', 'sec min..max', 'pair max/bound', 'peers min', 'scale-out ms', 'moved/ideal', 'ratio', 'fail-node copies/lost', 'fail ratio'];
 console.log(`| ${header.join(' | ')} |`);
 console.log(`|${header.map(() => '---').join('|')}|`);
 for (const [n, v, s] of grid) {
@@ -35,6 +35,8 @@ for (const [n, v, s] of grid) {
   const lost = vns.filter((x) => x.nodeId === 'node-1').map((x) => x.id);
   const failed = failover(vns, built.value, lost);
   const fm = moves(built.value, failed);
+  const lostSet = new Set(lost);
+  const lostCopies = built.value.reduce((sum, r) => sum + (lostSet.has(r.primary) ? 1 : 0) + (lostSet.has(r.secondary) ? 1 : 0), 0);
   console.log(`| ${[n, v, s, built.ms.toFixed(1), `${m.primariesMin}..${m.primariesMax}`, `${m.secondariesMin}..${m.secondariesMax}`, `${m.pairShareMax}/${m.pairShareBound}`, m.peersMin,
-    grown.ms.toFixed(0), `${mv.roleChanges}/${mv.idealRoleChanges}`, (mv.roleChanges / mv.idealRoleChanges).toFixed(3), fm.copiesMoved].join(' | ')} |`);
+    grown.ms.toFixed(0), `${mv.roleChanges}/${mv.idealRoleChanges}`, (mv.roleChanges / mv.idealRoleChanges).toFixed(3), `${fm.copiesMoved}/${lostCopies}`, (fm.copiesMoved / lostCopies).toFixed(3)].join(' | ')} |`);
 }

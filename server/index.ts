@@ -135,7 +135,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const cluster = getCluster();
       if (cluster === undefined) return sendJson(res, 503, { status: 'starting' });
       const o = cluster.overview();
-      return sendJson(res, o.availability === 'online' ? 200 : 503, { status: o.availability, redundancy: o.redundancy, reasons: o.reasons, clusterId: o.clusterId, nodesUp: o.counts.nodesUp, nodesTotal: o.counts.nodesTotal });
+      return sendJson(res, o.availability === 'online' ? 200 : 503, { status: o.availability, redundancy: o.redundancy, reasons: o.reasons, balance: o.balance, clusterId: o.clusterId, nodesUp: o.counts.nodesUp, nodesTotal: o.counts.nodesTotal });
     }
     if (path === '/metrics') {
       void metrics.scrape().then((text) => {

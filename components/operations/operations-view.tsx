@@ -110,7 +110,7 @@ function SettingsForm({ canEdit }: { canEdit: boolean }) {
   }));
   if (settings.data === undefined) return null;
   const current = settings.data;
-  const changes: Record<string, number | string> = {};
+  const changes: Record<string, number | string | boolean> = {};
   const problems: string[] = [];
   for (const { key, label } of NUMERIC) {
     const text = draft[key];
@@ -120,6 +120,8 @@ function SettingsForm({ canEdit }: { canEdit: boolean }) {
   }
   const policy = draft['degradedWritePolicy'];
   if (policy !== undefined && policy !== current.degradedWritePolicy) changes['degradedWritePolicy'] = policy;
+  const autoRebalance = draft['autoRebalance'];
+  if (autoRebalance !== undefined && (autoRebalance === 'true') !== current.autoRebalance) changes['autoRebalance'] = autoRebalance === 'true';
   return (
     <form aria-label="Settings" className="flex max-w-xl flex-col gap-2" onSubmit={(e) => { e.preventDefault(); if (problems.length === 0) save.mutate(changes); }}>
       <h2 className="text-lg font-semibold">Settings</h2>
@@ -135,6 +137,10 @@ function SettingsForm({ canEdit }: { canEdit: boolean }) {
           <option value="accept">accept single-copy writes</option>
           <option value="refuse">refuse writes while a slice has one copy</option>
         </select>
+      </label>
+      <label className="flex items-center justify-between gap-3 text-sm">Auto-rebalance (move roles back after a node or drive returns)
+        <input type="checkbox" aria-label="Auto-rebalance" disabled={!canEdit} checked={(draft['autoRebalance'] ?? String(current.autoRebalance)) === 'true'}
+          onChange={(e) => setDraft({ ...draft, autoRebalance: String(e.target.checked) })} className="h-4 w-4" />
       </label>
       {problems.map((p) => <p key={p} role="alert" className="text-sm text-red-600">{p}</p>)}
       <div className="flex items-center gap-3">

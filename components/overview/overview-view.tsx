@@ -43,6 +43,7 @@ export function OverviewView() {
         <div className="mt-3 flex flex-wrap items-center gap-2" aria-label="cluster state">
           <Badge tone={o.availability === 'online' ? 'good' : 'bad'} label="availability">{o.availability}</Badge>
           <Badge tone={o.redundancy === 'healthy' ? 'good' : 'warn'} label="redundancy">{o.redundancy}</Badge>
+          <Badge tone={o.balance.state === 'balanced' ? 'good' : 'warn'} label="balance">{o.balance.state}</Badge>
           {o.reasons.map((reason) => <span key={reason} className="text-sm text-slate-600 dark:text-slate-300">{reason}</span>)}
         </div>
       </header>
@@ -54,6 +55,8 @@ export function OverviewView() {
         <Stat label="Slices with 2 copies" value={String(o.counts.slicesTwoCopies)} />
         <Stat label="Slices with 1 copy" value={String(o.counts.slicesOneCopy)} />
         <Stat label="Slices with 0 copies" value={String(o.counts.slicesNoCopy)} />
+        <Stat label="Primaries per VN" value={`${o.balance.primariesMin}..${o.balance.primariesMax}`} />
+        <Stat label="Secondaries per VN" value={`${o.balance.secondariesMin}..${o.balance.secondariesMax}`} />
         <Stat label="Controller leader" value={o.controller.leaderId ?? 'none'} />
         <Stat label="Uptime" value={`${Math.floor(o.uptimeMs / 60_000)} min`} />
         <Stat label="Longest stall (10 min)" value={o.longestStallMs === null ? 'n/a' : `${o.longestStallMs} ms`} />

@@ -10,7 +10,8 @@ import { unreachable } from '../util/assert';
 import type { CommandResult, ControllerCommand, DecommissionCommand, DriveCommand, OperationEndCommand, RebalanceCommand, ScaleOutCommand } from './commands';
 import { EVENTS_RETAINED_MAX, type ClusterEvent, type EventCode, type EventSeverity, type EventSubject } from './events';
 import { applyDecommission, applyOperationEnd, applyRebalance, applyScaleOut, type OperationApplyContext, type OperationOutcome, type Placement } from './operations-apply';
-import { validateSettings, type ClusterSettings } from './settings';
+import type { PlacementVersion } from '../placement/types';
+import { validateSettings, withSettingDefaults, type ClusterSettings } from './settings';
 import { failoverContainer } from './slice-failover';
 import { appliedSliceChange, checkSliceChange } from './slice-reconfigure';
 import { runningOperation, type ContainerRecord, type ControllerState, type NodeAdminState, type SliceEntry } from './state';
@@ -39,7 +40,7 @@ function buildContainer(placement: Placement, state: ControllerState, name: stri
   const health = stateVnHealth(state);
   let map: ReturnType<Placement['initial']>;
   try {
-    map = placement.initial(allVns(state.topology).filter((vn) => health.eligible(vn.id)), sliceCount);
+    map = placement.initial(allVns(state.topology).filter((vn) => health.eligible(vn.id)), sliceCount, state.placementVersion);
   } catch (error) {
     return `placement: ${error instanceof Error ? error.message : String(error)}`;
   }
@@ -174,9 +175,12 @@ function applyValid(state: ControllerState, command: ControllerCommand, index: n
 
   switch (command.type) {
     case 'bootstrap': {
+      // validateCommand checked the fields; an old entry has neither autoRebalance nor a version.
+      const settings = withSettingDefaults(command.settings);
+      const placementVersion = command.placementVersion ?? 1;
       const nodeStates: Record<string, 'up'> = {};
       for (const node of command.topology.nodes) nodeStates[node.id] = 'up';
-      let next: ControllerState = { ...state, clusterId: command.clusterId, name: command.name, topology: command.topology, nodeStates, settings: command.settings };
+      let next: ControllerState = { ...state, clusterId: command.clusterId, name: command.name, topology: command.topology, nodeStates, settings, placementVersion: placementVersion as PlacementVersion };
       emit('info', 'cluster.bootstrapped', { kind: 'cluster', id: command.clusterId }, `cluster ${command.name} bootstrapped with ${command.topology.nodes.length} nodes`);
       const containers: Record<string, ContainerRecord> = {};
       for (const c of command.containers) {

@@ -18,6 +18,8 @@ export interface BootstrapCommand extends CommandBase {
   readonly topology: ClusterTopology;
   readonly settings: ClusterSettings;
   readonly containers: ReadonlyArray<{ readonly name: string; readonly sliceCount: number; readonly seedHex: string }>;
+  /** Placement algorithm for the cluster's life; absent (entries written before versions) = 1. */
+  readonly placementVersion?: number;
 }
 
 export interface CreateContainerCommand extends CommandBase {

@@ -3,6 +3,7 @@
 // the same plan); cancel and finish end them. The slices themselves move through ordinary
 // `slices.reconfigure` entries proposed by the migration driver (migration-driver.ts).
 
+import type { PlacementVersion } from '../placement/types';
 import { allVns, TOPOLOGY_LIMITS, type NodeSpec, type VnSpec } from '../topology/topology';
 import type { DecommissionCommand, OperationEndCommand, RebalanceCommand, ScaleOutCommand } from './commands';
 import type { EventCode, EventSeverity, EventSubject } from './events';
@@ -16,9 +17,9 @@ import { stateVnHealth } from './vn-health';
 /** Placement as the controller uses it (engine/placement, injected so tests can stub it). */
 export interface Placement {
   /** A balanced map for a new container. */
-  initial(vns: readonly VnSpec[], sliceCount: number): ReadonlyArray<{ readonly primary: string; readonly secondary: string }>;
+  initial(vns: readonly VnSpec[], sliceCount: number, version: PlacementVersion): ReadonlyArray<{ readonly primary: string; readonly secondary: string }>;
   /** A balanced map over `vns` keeping as many of `map`'s roles as it can. */
-  rebalance(vns: readonly VnSpec[], map: ReadonlyArray<{ readonly primary: string; readonly secondary: string }>): ReadonlyArray<{ readonly primary: string; readonly secondary: string }>;
+  rebalance(vns: readonly VnSpec[], map: ReadonlyArray<{ readonly primary: string; readonly secondary: string }>, version: PlacementVersion): ReadonlyArray<{ readonly primary: string; readonly secondary: string }>;
 }
 
 export interface OperationApplyContext {
@@ -45,7 +46,7 @@ function plan(state: ControllerState, placement: Placement, roleVns: readonly Vn
   const bump = (vn: string, by: number): void => { gain.set(vn, (gain.get(vn) ?? 0) + by); };
   for (const [name, container] of Object.entries(state.containers)) {
     const map = container.slices.map((s) => ({ primary: s.primary, secondary: s.secondary }));
-    const target = placement.rebalance(roleVns, map);
+    const target = placement.rebalance(roleVns, map, state.placementVersion);
     targets[name] = target.map((t) => [t.primary, t.secondary] as const);
     target.forEach((t, slice) => {
       const old = map[slice];

@@ -11,6 +11,11 @@ export interface ClusterSettings {
   readonly degradedWritePolicy: DegradedWritePolicy;
   /** Bytes per second each node may spend copying slices (rebuilds, migrations); 0 = unlimited. */
   readonly rebuildThrottleMBps: number;
+  /**
+   * After a node or drive returns, or a drive is replaced, the controller leader starts a rebalance
+   * by itself once the cluster is healthy and calm (auto-rebalance.ts); false leaves it to operators.
+   */
+  readonly autoRebalance: boolean;
 }
 
 export const DEFAULT_SETTINGS: ClusterSettings = {
@@ -19,7 +24,17 @@ export const DEFAULT_SETTINGS: ClusterSettings = {
   failureDetectionTimeoutMs: 1000,
   degradedWritePolicy: 'accept',
   rebuildThrottleMBps: 0,
+  autoRebalance: true,
 };
+
+/**
+ * Fills settings added after a command or snapshot was written (autoRebalance), so an old
+ * bootstrap entry replayed from the log still applies, and applies the same way everywhere.
+ */
+export function withSettingDefaults(settings: ClusterSettings): ClusterSettings {
+  const partial: Partial<ClusterSettings> = settings;
+  return { ...settings, autoRebalance: partial.autoRebalance ?? DEFAULT_SETTINGS.autoRebalance };
+}
 
 /** Allowed ranges, inclusive. 0 disables auto-online. */
 export const SETTING_RANGES = {
@@ -42,6 +57,8 @@ export function validateSettings(settings: ClusterSettings): string | null {
   if (policy !== 'accept' && policy !== 'refuse') {
     return `degradedWritePolicy: must be "accept" or "refuse" (found ${JSON.stringify(settings.degradedWritePolicy)})`;
   }
+  const autoRebalance: unknown = settings.autoRebalance;
+  if (typeof autoRebalance !== 'boolean') return `autoRebalance: must be true or false (found ${JSON.stringify(autoRebalance)})`;
   if (settings.failureDetectionTimeoutMs < 2 * settings.heartbeatIntervalMs) {
     return `failureDetectionTimeoutMs: must be at least twice heartbeatIntervalMs (${settings.heartbeatIntervalMs}) (found ${settings.failureDetectionTimeoutMs})`;
   }

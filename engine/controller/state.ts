@@ -3,7 +3,8 @@
 
 import type { ClusterTopology } from '../topology/topology';
 import type { ClusterEvent } from './events';
-import type { ClusterSettings } from './settings';
+import type { PlacementVersion } from '../placement/types';
+import { withSettingDefaults, type ClusterSettings } from './settings';
 
 export type NodeAdminState = 'up' | 'down' | 'offline' | 'draining' | 'removed';
 
@@ -91,12 +92,15 @@ export interface ControllerState {
   readonly operations: readonly ClusterOperation[];
   /** Raft index of the last applied command. */
   readonly appliedIndex: number;
+  /** The placement algorithm this cluster computes maps with, fixed at bootstrap (engine/placement/types.ts). */
+  readonly placementVersion: PlacementVersion;
 }
 
 export function emptyControllerState(settings: ClusterSettings): ControllerState {
   return {
     clusterId: null, name: '', topology: { nodes: [] }, nodeStates: {}, containers: {}, settings,
     availability: 'online', offlineReason: null, offlineSinceIndex: null, events: [], drives: {}, operations: [], appliedIndex: 0,
+    placementVersion: 1,
   };
 }
 
@@ -109,7 +113,9 @@ export const OPERATIONS_RETAINED_MAX = 20;
  */
 export function normalizeState(state: ControllerState): ControllerState {
   const partial: Partial<ControllerState> = state;
-  return { ...state, drives: partial.drives ?? {}, operations: partial.operations ?? [] };
+  // Settings added later (autoRebalance) take their default; a cluster from before placement
+  // versions keeps version 1.
+  return { ...state, settings: withSettingDefaults(state.settings), drives: partial.drives ?? {}, operations: partial.operations ?? [], placementVersion: partial.placementVersion ?? 1 };
 }
 
 export function runningOperation(state: ControllerState): ClusterOperation | undefined {

@@ -7,7 +7,8 @@
 
 import { allDrives, allVns, TOPOLOGY_LIMITS, type NodeSpec } from '../topology/topology';
 import type { ControllerCommand } from './commands';
-import { DEFAULT_SETTINGS, SETTING_RANGES, validateSettings, type ClusterSettings } from './settings';
+import { PLACEMENT_VERSIONS } from '../placement/types';
+import { DEFAULT_SETTINGS, SETTING_RANGES, validateSettings, withSettingDefaults, type ClusterSettings } from './settings';
 import { emptyControllerState, type ControllerState } from './state';
 import { stateVnHealth } from './vn-health';
 
@@ -164,7 +165,7 @@ function checkUniqueIds(nodes: readonly NodeSpec[]): string | null {
 
 function checkSettingsShape(value: unknown, field: string): string | null {
   if (!isRecord(value)) return `${field}: must be an object`;
-  const known = new Set<string>([...Object.keys(SETTING_RANGES), 'degradedWritePolicy']);
+  const known = new Set<string>([...Object.keys(SETTING_RANGES), 'degradedWritePolicy', 'autoRebalance']);
   for (const key of Object.keys(value)) if (!known.has(key)) return `${field}: unknown setting ${shown(key)}`;
   return null;
 }
@@ -188,8 +189,11 @@ function validateBootstrap(state: ControllerState | null, fields: Fields): Comma
   if (unique !== null) return invalid(unique);
   const settingsShape = checkSettingsShape(fields['settings'], 'settings');
   if (settingsShape !== null) return refuse('InvalidSettings', settingsShape);
-  const settingsProblem = validateSettings(fields['settings'] as ClusterSettings);
+  // An old bootstrap entry has no autoRebalance: it applies with the default.
+  const settingsProblem = validateSettings(withSettingDefaults(fields['settings'] as ClusterSettings));
   if (settingsProblem !== null) return refuse('InvalidSettings', settingsProblem);
+  const placementVersion = fields['placementVersion'];
+  if (placementVersion !== undefined && !(PLACEMENT_VERSIONS as readonly unknown[]).includes(placementVersion)) return invalid(`placementVersion: must be one of ${PLACEMENT_VERSIONS.join(', ')} (found ${shown(placementVersion)})`);
   const containers = fields['containers'];
   if (!Array.isArray(containers) || containers.length > CONTAINERS_MAX) return invalid(`containers: must be a list of at most ${CONTAINERS_MAX}`);
   // The containers are placed over the new topology, every node up.

@@ -14,8 +14,8 @@ export function defaultControllerWiring(tickMs: number): ControllerWiring {
   return {
     tickMs,
     placement: {
-      initial: (vns, sliceCount) => initialMap(vns.map((v) => ({ id: v.id, nodeId: v.nodeId })), sliceCount),
-      rebalance: (vns, map) => rebalance(vns.map((v) => ({ id: v.id, nodeId: v.nodeId })), map),
+      initial: (vns, sliceCount, version) => initialMap(vns.map((v) => ({ id: v.id, nodeId: v.nodeId })), sliceCount, version),
+      rebalance: (vns, map, version) => rebalance(vns.map((v) => ({ id: v.id, nodeId: v.nodeId })), map, version),
     },
     makeRaft: (runtime, voters, learners) => new DurableRaft(runtime.systemStore, {
       id: runtime.nodeId, voters, learners, electionTicks: ELECTION_TICKS, heartbeatTicks: HEARTBEAT_TICKS, random: runtime.random,

@@ -3,7 +3,7 @@
 // every change, so each balancing decision is O(1) to evaluate.
 
 import { assert } from '../util/assert';
-import type { PlacementVn, SliceMap } from './types';
+import { PLACEMENT_VERSION_CURRENT, type PlacementVersion, type PlacementVn, type SliceMap } from './types';
 
 export const NONE = -1;
 
@@ -17,9 +17,16 @@ export class Assignment {
   readonly pair: Int32Array;
   /** Node index of each VN. */
   readonly nodeOf: Int32Array;
+  readonly nodeCount: number;
+  /**
+   * nodePair[m * nodeCount + n] = slices with the primary on node m and the secondary on node n.
+   * Spreading each node's slices over every other node is what lets a failed node's copies be
+   * rebuilt from (and onto) all the others without moving anything else (see reprotect.ts).
+   */
+  readonly nodePair: Int32Array;
   readonly index = new Map<string, number>();
 
-  constructor(readonly vns: readonly PlacementVn[], readonly sliceCount: number) {
+  constructor(readonly vns: readonly PlacementVn[], readonly sliceCount: number, readonly version: PlacementVersion = PLACEMENT_VERSION_CURRENT) {
     this.vnCount = vns.length;
     this.primary = new Int32Array(sliceCount).fill(NONE);
     this.secondary = new Int32Array(sliceCount).fill(NONE);
@@ -37,11 +44,13 @@ export class Assignment {
       }
       this.nodeOf[i] = n;
     });
+    this.nodeCount = nodeIndex.size;
+    this.nodePair = new Int32Array(this.nodeCount * this.nodeCount);
   }
 
   /** Loads roles from a map; roles on VNs not in this assignment stay unassigned. */
-  static fromMap(vns: readonly PlacementVn[], map: SliceMap): Assignment {
-    const a = new Assignment(vns, map.length);
+  static fromMap(vns: readonly PlacementVn[], map: SliceMap, version: PlacementVersion = PLACEMENT_VERSION_CURRENT): Assignment {
+    const a = new Assignment(vns, map.length, version);
     map.forEach((roles, slice) => {
       const p = a.index.get(roles.primary) ?? NONE;
       const s = a.index.get(roles.secondary) ?? NONE;
@@ -64,13 +73,19 @@ export class Assignment {
     const oldS = this.secondary[slice]!;
     if (oldP !== NONE) this.primaryCount[oldP]!--;
     if (oldS !== NONE) this.secondaryCount[oldS]!--;
-    if (oldP !== NONE && oldS !== NONE) this.pair[oldP * this.vnCount + oldS]!--;
+    if (oldP !== NONE && oldS !== NONE) {
+      this.pair[oldP * this.vnCount + oldS]!--;
+      this.nodePair[this.nodeOf[oldP]! * this.nodeCount + this.nodeOf[oldS]!]!--;
+    }
     assert(p === NONE || s === NONE || !this.sameNode(p, s), `slice ${slice}: both copies on one node`);
     this.primary[slice] = p;
     this.secondary[slice] = s;
     if (p !== NONE) this.primaryCount[p]!++;
     if (s !== NONE) this.secondaryCount[s]!++;
-    if (p !== NONE && s !== NONE) this.pair[p * this.vnCount + s]!++;
+    if (p !== NONE && s !== NONE) {
+      this.pair[p * this.vnCount + s]!++;
+      this.nodePair[this.nodeOf[p]! * this.nodeCount + this.nodeOf[s]!]!++;
+    }
   }
 
   toMap(): SliceMap {

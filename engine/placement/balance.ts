@@ -36,16 +36,19 @@ function moveScore(fromCount: number, toCount: number, pairBound: number): numbe
 /** Upper bound on repair iterations: a safety net, far above what balanced inputs need. */
 export const PAIR_REPAIR_ROUNDS_MAX = 200_000;
 
-export function balance(a: Assignment, pairBound: number): void {
+/** `fresh[slice]`: which role of the slice was placed in this run and holds no data yet (0: neither). */
+export const FRESH_SECONDARY = 1;
+/** The primary is new (re-protection put the new copy there); the secondary holds the only copy. */
+export const FRESH_PRIMARY = 2;
+
+export function balance(a: Assignment, pairBound: number, fresh: Uint8Array = new Uint8Array(a.sliceCount)): void {
   const movedPrimary = new Uint8Array(a.sliceCount);
-  // Secondaries placed in this run hold no data yet: the slice's only copy is its primary.
-  const freshSecondary = new Uint8Array(a.sliceCount);
   promoteOrphans(a);
   assignMissingPrimaries(a);
-  fillMissingSecondaries(a, freshSecondary);
-  balancePrimaries(a, movedPrimary, freshSecondary, pairBound);
-  balanceSecondaries(a, movedPrimary, pairBound);
-  repairPairs(a, pairBound);
+  fillMissingSecondaries(a, fresh);
+  balancePrimaries(a, movedPrimary, fresh, pairBound);
+  balanceSecondaries(a, movedPrimary, fresh, pairBound);
+  repairPairs(a, fresh, pairBound);
 }
 
 /** Step 1: a slice without a primary promotes its secondary; without either, it gets a fresh primary later. */
@@ -80,30 +83,31 @@ function assignMissingPrimaries(a: Assignment): void {
 }
 
 /** Every slice gets a secondary before roles are balanced, so a moving primary always leaves a copy behind. */
-function fillMissingSecondaries(a: Assignment, freshSecondary: Uint8Array): void {
+function fillMissingSecondaries(a: Assignment, fresh: Uint8Array): void {
   const targets = roleTargets(a.sliceCount, a.secondaryCount);
-  // The same choice as bestPartner(a, p, under target), without scanning every VN per slice.
-  const picker = new SecondaryPicker(a, targets);
+  // Version 1: the same choice as bestPartnerV1(a, p, under target), without scanning every VN
+  // per slice. Version 2's node-pair tie-break has no picker yet, so it scans.
+  const picker = a.version === 1 ? new SecondaryPicker(a, targets) : null;
   for (let slice = 0; slice < a.sliceCount; slice++) {
     if (a.secondary[slice] !== NONE) continue;
     const p = a.primary[slice]!;
-    let q = picker.pick(p);
+    let q = picker !== null ? picker.pick(p) : bestPartner(a, p, (v) => a.secondaryCount[v]! < targets[v]!);
     // Only VNs on the primary's node are under target: overfill one elsewhere; the move pass fixes it.
     if (q === NONE) q = bestPartner(a, p, () => true);
     assert(q !== NONE, 'a VN on another node exists');
     a.set(slice, p, q);
-    picker.assigned(p, q);
-    freshSecondary[slice] = 1;
+    picker?.assigned(p, q);
+    fresh[slice] = FRESH_SECONDARY;
   }
 }
 
-function balancePrimaries(a: Assignment, movedPrimary: Uint8Array, freshSecondary: Uint8Array, pairBound: number): void {
+function balancePrimaries(a: Assignment, movedPrimary: Uint8Array, fresh: Uint8Array, pairBound: number): void {
   const targets = roleTargets(a.sliceCount, a.primaryCount);
   // Role switches first: they move no data.
   for (let slice = 0; slice < a.sliceCount; slice++) {
     const p = a.primary[slice]!;
     const s = a.secondary[slice]!;
-    if (s !== NONE && freshSecondary[slice] === 0 && a.primaryCount[p]! > targets[p]! && a.primaryCount[s]! < targets[s]!) a.set(slice, s, p);
+    if (s !== NONE && fresh[slice] === 0 && a.primaryCount[p]! > targets[p]! && a.primaryCount[s]! < targets[s]!) a.set(slice, s, p);
   }
   // Then moves: from the most loaded VN to an under-target one, the slice chosen to relieve the
   // fullest pair. Only slices that keep a copy elsewhere may move their primary: a slice whose
@@ -120,7 +124,7 @@ function balancePrimaries(a: Assignment, movedPrimary: Uint8Array, freshSecondar
     for (let slice = 0; slice < a.sliceCount; slice++) {
       if (a.primary[slice] !== over) continue;
       const s = a.secondary[slice]!;
-      if (s === NONE || freshSecondary[slice] === 1) continue;
+      if (s === NONE || fresh[slice] === FRESH_SECONDARY) continue;
       for (const under of underVns) {
         if (s === under || a.sameNode(s, under)) continue;
         const score = moveScore(a.pairCount(over, s), a.pairCount(under, s), pairBound) + (targets[under]! - a.primaryCount[under]!) * 0.001;
@@ -140,7 +144,8 @@ function balancePrimaries(a: Assignment, movedPrimary: Uint8Array, freshSecondar
     // and keep the old primary's copy as the secondary, to an under-target VN on another node if
     // there is one, else through any VN on another node (which then passes one on).
     let slice = NONE;
-    for (let i = 0; i < a.sliceCount && slice === NONE; i++) if (a.primary[i] === over) slice = i;
+    // Not a slice with a fresh primary: its old secondary holds the only copy and must stay.
+    for (let i = 0; i < a.sliceCount && slice === NONE; i++) if (a.primary[i] === over && fresh[i] !== FRESH_PRIMARY) slice = i;
     assert(slice !== NONE, 'an over-target VN has a slice');
     let to = underVns.find((u) => !a.sameNode(u, over)) ?? NONE;
     if (to === NONE) {
@@ -149,12 +154,13 @@ function balancePrimaries(a: Assignment, movedPrimary: Uint8Array, freshSecondar
     assert(to !== NONE, 'a VN on another node exists');
     a.set(slice, to, over);
     movedPrimary[slice] = 1;
-    freshSecondary[slice] = 0;
+    // The old primary's copy is now the secondary and `to` starts empty (version 1 forgot it).
+    fresh[slice] = a.version >= 2 ? FRESH_PRIMARY : 0;
   }
   throw new Error('placement: primary balancing did not converge');
 }
 
-function balanceSecondaries(a: Assignment, movedPrimary: Uint8Array, pairBound: number): void {
+function balanceSecondaries(a: Assignment, movedPrimary: Uint8Array, fresh: Uint8Array, pairBound: number): void {
   const targets = roleTargets(a.sliceCount, a.secondaryCount);
   // Move secondaries from VNs over target to VNs under target.
   for (let guard = 0; guard < a.sliceCount * 4; guard++) {
@@ -166,7 +172,7 @@ function balanceSecondaries(a: Assignment, movedPrimary: Uint8Array, pairBound: 
     let bestTo = NONE;
     let bestScore = -Infinity;
     for (let slice = 0; slice < a.sliceCount; slice++) {
-      if (a.secondary[slice] !== over) continue;
+      if (a.secondary[slice] !== over || fresh[slice] === FRESH_PRIMARY) continue;
       const p = a.primary[slice]!;
       for (const v of underVns) {
         if (a.sameNode(v, p)) continue;
@@ -188,20 +194,20 @@ function balanceSecondaries(a: Assignment, movedPrimary: Uint8Array, pairBound: 
     }
     // No direct move (every under-target VN shares a node with each of over's primaries): move
     // through a third VN that can take it and give one of its own to an under-target VN.
-    if (!relaySecondary(a, over, targets)) throw new Error(`placement: cannot rebalance secondaries of VN ${a.vns[over]?.id ?? over}`);
+    if (!relaySecondary(a, over, targets, fresh)) throw new Error(`placement: cannot rebalance secondaries of VN ${a.vns[over]?.id ?? over}`);
   }
   throw new Error('placement: secondary balancing did not converge');
 }
 
 /** over → mid (mid stays level), mid → under: one extra move, used only when no direct one exists. */
-function relaySecondary(a: Assignment, over: number, targets: Int32Array): boolean {
+function relaySecondary(a: Assignment, over: number, targets: Int32Array, fresh: Uint8Array): boolean {
   for (let s1 = 0; s1 < a.sliceCount; s1++) {
-    if (a.secondary[s1] !== over) continue;
+    if (a.secondary[s1] !== over || fresh[s1] === FRESH_PRIMARY) continue;
     const p1 = a.primary[s1]!;
     for (let mid = 0; mid < a.vnCount; mid++) {
       if (mid === over || a.sameNode(mid, p1)) continue;
       for (let s2 = 0; s2 < a.sliceCount; s2++) {
-        if (a.secondary[s2] !== mid) continue;
+        if (a.secondary[s2] !== mid || fresh[s2] === FRESH_PRIMARY) continue;
         const p2 = a.primary[s2]!;
         for (let under = 0; under < a.vnCount; under++) {
           if (a.secondaryCount[under]! >= targets[under]! || a.sameNode(under, p2)) continue;
@@ -216,7 +222,7 @@ function relaySecondary(a: Assignment, over: number, targets: Int32Array): boole
 }
 
 /** Step 4: while a pair shares more slices than the bound, swap secondaries with another slice. */
-function repairPairs(a: Assignment, pairBound: number): void {
+function repairPairs(a: Assignment, fresh: Uint8Array, pairBound: number): void {
   const T = a.vnCount;
   for (let round = 0; round < PAIR_REPAIR_ROUNDS_MAX; round++) {
     let worst = -1;
@@ -224,19 +230,21 @@ function repairPairs(a: Assignment, pairBound: number): void {
     if (worst < 0) return;
     const p = Math.floor(worst / T);
     const s = worst % T;
-    if (!swapOnePair(a, p, s, pairBound)) return; // Best effort: the property tests report what is left.
+    if (!swapOnePair(a, p, s, fresh, pairBound)) return; // Best effort: the property tests report what is left.
   }
 }
 
-function swapOnePair(a: Assignment, p: number, s: number, pairBound: number): boolean {
+function swapOnePair(a: Assignment, p: number, s: number, fresh: Uint8Array, pairBound: number): boolean {
   let slice1 = NONE;
-  for (let slice = 0; slice < a.sliceCount && slice1 === NONE; slice++) if (a.primary[slice] === p && a.secondary[slice] === s) slice1 = slice;
+  for (let slice = 0; slice < a.sliceCount && slice1 === NONE; slice++) if (a.primary[slice] === p && a.secondary[slice] === s && fresh[slice] !== FRESH_PRIMARY) slice1 = slice;
+  if (slice1 === NONE) return false;
   let best = NONE;
   let bestWorst = Infinity;
   for (let slice2 = 0; slice2 < a.sliceCount; slice2++) {
     const p2 = a.primary[slice2]!;
     const s2 = a.secondary[slice2]!;
-    if (p2 === p || s2 === s || a.sameNode(p, s2) || a.sameNode(p2, s)) continue;
+    // Swapping secondaries moves the copy a fresh primary depends on: never for such a slice.
+    if (p2 === p || s2 === s || fresh[slice2] === FRESH_PRIMARY || a.sameNode(p, s2) || a.sameNode(p2, s)) continue;
     // After the swap the slices are (p, s2) and (p2, s): both must stay within the bound. Each
     // such swap lowers the over-bound pair by one and creates no new violation, so repair ends.
     const worst = Math.max(a.pairCount(p, s2) + 1, a.pairCount(p2, s) + 1);
@@ -254,11 +262,44 @@ function swapOnePair(a: Assignment, p: number, s: number, pairBound: number): bo
 }
 
 /**
- * The VN (not on p's node, accepted by `allowed`) sharing the fewest slices with p, then the
- * least loaded (then the lowest index). The reference for SecondaryPicker, which makes the same
- * choice without the S × T steps.
+ * The VN (not on p's node, accepted by `allowed`) sharing the fewest slices with p, then the one
+ * on the node sharing the fewest slices with p's node (so each node's slices spread over every
+ * other node, not just the next one in index order), then the least loaded. This is the hot loop
+ * of a new map under version 2 (S × T steps), so it reads the typed arrays directly. Version 1
+ * maps take SecondaryPicker, which makes bestPartnerV1's choice without the S × T steps.
  */
 export function bestPartner(a: Assignment, p: number, allowed: (v: number) => boolean): number {
+  if (a.version === 1) return bestPartnerV1(a, p, allowed);
+  const T = a.vnCount;
+  const row = p * T;
+  const pair = a.pair;
+  const nodeOf = a.nodeOf;
+  const load = a.secondaryCount;
+  const pNode = nodeOf[p]!;
+  const nodeRow = pNode * a.nodeCount;
+  const nodePair = a.nodePair;
+  let best = NONE;
+  let bestPair = 0;
+  let bestNodePair = 0;
+  let bestLoad = 0;
+  for (let v = 0; v < T; v++) {
+    const vNode = nodeOf[v]!;
+    if (vNode === pNode) continue;
+    const count = pair[row + v]!;
+    if (best !== NONE && count > bestPair) continue;
+    const nodeCount = nodePair[nodeRow + vNode]!;
+    if (best !== NONE && count === bestPair && (nodeCount > bestNodePair || (nodeCount === bestNodePair && load[v]! >= bestLoad))) continue;
+    if (!allowed(v)) continue;
+    best = v;
+    bestPair = count;
+    bestNodePair = nodeCount;
+    bestLoad = load[v]!;
+  }
+  return best;
+}
+
+/** Placement version 1: the fewest shared slices, then the least loaded, then the index. */
+function bestPartnerV1(a: Assignment, p: number, allowed: (v: number) => boolean): number {
   const T = a.vnCount;
   const row = p * T;
   const pair = a.pair;

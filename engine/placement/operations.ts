@@ -5,7 +5,8 @@
 import { Assignment } from './assignment';
 import { balance } from './balance';
 import { pairShareBound } from './bounds';
-import { checkPlacementInput, PlacementError, type PlacementVn, type SliceMap } from './types';
+import { reprotect } from './reprotect';
+import { checkPlacementInput, PLACEMENT_VERSION_CURRENT, PlacementError, type PlacementVersion, type PlacementVn, type SliceMap } from './types';
 
 export function maxVnsPerNode(vns: readonly PlacementVn[]): number {
   const perNode = new Map<string, number>();
@@ -14,14 +15,15 @@ export function maxVnsPerNode(vns: readonly PlacementVn[]): number {
 }
 
 function rebalanced(vns: readonly PlacementVn[], a: Assignment): SliceMap {
-  balance(a, pairShareBound(a.sliceCount, vns.length, maxVnsPerNode(vns)));
+  const pairBound = pairShareBound(a.sliceCount, vns.length, maxVnsPerNode(vns));
+  balance(a, pairBound, a.version >= 2 ? reprotect(a, pairBound) : undefined);
   return a.toMap();
 }
 
 /** A balanced map of `sliceCount` slices over `vns`. */
-export function initialMap(vns: readonly PlacementVn[], sliceCount: number): SliceMap {
+export function initialMap(vns: readonly PlacementVn[], sliceCount: number, version: PlacementVersion = PLACEMENT_VERSION_CURRENT): SliceMap {
   checkPlacementInput(vns, sliceCount);
-  return rebalanced(vns, new Assignment(vns, sliceCount));
+  return rebalanced(vns, new Assignment(vns, sliceCount, version));
 }
 
 /** The map after adding `added` VNs (one or more new nodes), moving as few roles as possible. */
@@ -51,9 +53,9 @@ export function failover(vns: readonly PlacementVn[], map: SliceMap, lostVnIds: 
  * `vns` are reassigned, new VNs get their fair share. The general form of scale-out,
  * decommission and the rebalance after a drive replacement.
  */
-export function rebalance(vns: readonly PlacementVn[], map: SliceMap): SliceMap {
+export function rebalance(vns: readonly PlacementVn[], map: SliceMap, version: PlacementVersion = PLACEMENT_VERSION_CURRENT): SliceMap {
   checkPlacementInput(vns, map.length);
-  return rebalanced(vns, Assignment.fromMap(vns, map));
+  return rebalanced(vns, Assignment.fromMap(vns, map, version));
 }
 
 /** The map after removing a node on purpose (drained before removal). */

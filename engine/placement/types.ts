@@ -18,6 +18,19 @@ export class PlacementError extends Error {
   override readonly name = 'PlacementError';
 }
 
+/**
+ * Which placement algorithm computes a map. Maps are computed inside the apply of committed
+ * commands, and a restarted node computes them again when it replays its log: a replayed entry
+ * must give the map it gave the first time, since the data on the drives follows that one. So a
+ * change to the choices is a new version, recorded by the cluster at bootstrap and kept for life.
+ *   1: the original algorithm.
+ *   2: initial maps spread each node's slices over every other node (node-pair tie-break), and
+ *      re-protection places each lost copy where balance needs it (reprotect.ts).
+ */
+export type PlacementVersion = 1 | 2;
+export const PLACEMENT_VERSION_CURRENT: PlacementVersion = 2;
+export const PLACEMENT_VERSIONS: readonly PlacementVersion[] = [1, 2];
+
 export const SLICE_COUNT_MIN = 64;
 export const SLICE_COUNT_MAX = 65_536;
 export const NODES_MIN = 2;

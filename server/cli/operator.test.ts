@@ -50,8 +50,10 @@ test('tessera refuses a wrong password, then status, settings, cluster offline/o
     assert.match(status.stdout, /node-3\s+up\s+up/);
 
     assert.equal((await cli(['settings', 'set', 'autoOnlineTimeoutSeconds', '5', ...at])).status, 0);
-    const settings = JSON.parse((await cli(['settings', 'get', '--json', ...at])).stdout) as { autoOnlineTimeoutSeconds: number };
+    assert.equal((await cli(['settings', 'set', 'autoRebalance', 'false', ...at])).status, 0);
+    const settings = JSON.parse((await cli(['settings', 'get', '--json', ...at])).stdout) as { autoOnlineTimeoutSeconds: number; autoRebalance: boolean };
     assert.equal(settings.autoOnlineTimeoutSeconds, 5);
+    assert.equal(settings.autoRebalance, false);
     const bad = await cli(['settings', 'set', 'heartbeatIntervalMs', '5', ...at]);
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /heartbeatIntervalMs: .*>=10/);

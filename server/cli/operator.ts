@@ -126,8 +126,9 @@ async function events(api: Api, follow: boolean, json: boolean, limit: number, o
   }
 }
 
-/** Parses a setting's value from the command line: numbers for numeric settings. */
-function settingValue(key: string, raw: string): string | number {
+/** Parses a setting's value from the command line: numbers for numeric settings, true/false for switches. */
+function settingValue(key: string, raw: string): string | number | boolean {
+  if (key === 'autoRebalance') return raw === 'true' ? true : raw === 'false' ? false : raw;
   return key === 'degradedWritePolicy' ? raw : (/^-?\d+$/.test(raw) ? Number(raw) : raw);
 }
 

@@ -11,6 +11,7 @@ import type { CommandResult, ControllerCommand } from '../../engine/controller/c
 import type { RaftStatusView } from '../../engine/controller/raft-port';
 import { emptyControllerState, type ControllerState } from '../../engine/controller/state';
 import { DEFAULT_SETTINGS } from '../../engine/controller/settings';
+import { PLACEMENT_VERSION_CURRENT } from '../../engine/placement/types';
 import { controllerVoters, TesseraNode } from '../../engine/node/tessera-node';
 import { allDrives, buildNodeSpec, buildTopology, nextNodeIds, TOPOLOGY_LIMITS, type ClusterTopology, type NodeSpec } from '../../engine/topology/topology';
 import type { ClusterConfig } from '../config/cluster-config';
@@ -412,6 +413,7 @@ export class EmbeddedCluster {
             type: 'bootstrap', actor: 'system', timeMs: Date.now(), clusterId: this.manifest.clusterId, name: this.manifest.name,
             topology: this.topology, settings: { ...config.settings },
             containers: Object.entries(config.containers).map(([name, c]) => ({ name, sliceCount: c.slices, seedHex: randomBytes(8).toString('hex') })),
+            placementVersion: PLACEMENT_VERSION_CURRENT,
           });
           if (result.ok || result.code === 'AlreadyBootstrapped') continue;
           if (result.code !== 'NotLeader' && result.code !== 'Timeout') throw new ControllerError(result.code, `bootstrap failed: ${result.message}`);

@@ -1,5 +1,6 @@
 // The shape the console and /healthz read: one consistent snapshot of the cluster.
 
+import { AUTO_REBALANCE_SETTLE_MS, autoRebalanceBlocker, roleSpread, roleSpreadText } from '../../engine/controller/auto-rebalance';
 import type { ControllerState, NodeAdminState } from '../../engine/controller/state';
 import type { NodeStatus } from '../../engine/node/tessera-node';
 import type { ClusterTopology } from '../../engine/topology/topology';
@@ -35,6 +36,23 @@ export interface NodeOverview {
   readonly error: string | null;
 }
 
+/**
+ * Roles per VN over the VNs that may hold roles (the container worst off): "unbalanced" while
+ * some VN holds more than one primary or secondary more than another (after a node or drive
+ * returns, until the rebalance has moved its share back).
+ */
+export interface BalanceOverview {
+  readonly state: 'balanced' | 'unbalanced';
+  readonly container: string | null;
+  readonly primariesMin: number;
+  readonly primariesMax: number;
+  readonly secondariesMin: number;
+  readonly secondariesMax: number;
+  readonly autoRebalance: boolean;
+  /** What auto-rebalance waits for (a node down, a slice not in sync, an operation), or null. */
+  readonly autoRebalanceWaitingFor: string | null;
+}
+
 export interface ClusterOverview {
   readonly clusterId: string;
   readonly name: string;
@@ -42,6 +60,7 @@ export interface ClusterOverview {
   readonly availability: Availability;
   readonly redundancy: Redundancy;
   readonly reasons: readonly string[];
+  readonly balance: BalanceOverview;
   readonly nodes: readonly NodeOverview[];
   readonly counts: {
     readonly nodesUp: number;
@@ -125,6 +144,12 @@ export function buildOverview(input: OverviewInputs): ClusterOverview {
   if (slicesOneCopy + slicesNoCopy > 0) reasons.push(`${slicesOneCopy} slices with one copy, ${slicesNoCopy} with none`);
   const draining = nodes.filter((n) => n.adminState === 'draining').map((n) => n.id);
   if (draining.length > 0) reasons.push(`draining: ${draining.join(', ')}`);
+  const balance = balanceOverview(state);
+  if (balance.state === 'unbalanced' && balance.container !== null) {
+    const spread = roleSpreadText({ ...balance, container: balance.container, unbalanced: true });
+    reasons.push(`unbalanced: ${spread}; ${!balance.autoRebalance ? 'autoRebalance is off (start a rebalance)'
+      : balance.autoRebalanceWaitingFor === null ? `auto-rebalance starts after ${AUTO_REBALANCE_SETTLE_MS / 1000} s of calm` : `auto-rebalance waits: ${balance.autoRebalanceWaitingFor}`}`);
+  }
   let availability: ClusterOverview['availability'] = state.availability;
   if (input.leader === undefined) {
     availability = 'offline';
@@ -139,6 +164,7 @@ export function buildOverview(input: OverviewInputs): ClusterOverview {
     availability,
     redundancy: down.length === 0 && failedDrives.length === 0 && slicesOneCopy + slicesNoCopy === 0 ? 'healthy' : 'degraded',
     reasons,
+    balance,
     nodes,
     counts: {
       nodesUp,
@@ -151,5 +177,20 @@ export function buildOverview(input: OverviewInputs): ClusterOverview {
     controller: { leaderId: input.leader?.nodeId ?? null, term: input.leader?.term ?? 0, commitIndex: input.leader?.commitIndex ?? 0 },
     uptimeMs: input.uptimeMs,
     longestStallMs: input.longestStallMs,
+  };
+}
+
+function balanceOverview(state: ControllerState): BalanceOverview {
+  const spread = roleSpread(state);
+  const blocker = autoRebalanceBlocker(state);
+  return {
+    state: spread?.unbalanced === true ? 'unbalanced' : 'balanced',
+    container: spread?.container ?? null,
+    primariesMin: spread?.primariesMin ?? 0,
+    primariesMax: spread?.primariesMax ?? 0,
+    secondariesMin: spread?.secondariesMin ?? 0,
+    secondariesMax: spread?.secondariesMax ?? 0,
+    autoRebalance: state.settings.autoRebalance,
+    autoRebalanceWaitingFor: state.settings.autoRebalance ? blocker : null,
   };
 }

@@ -20,6 +20,12 @@ test('an empty file gives the defaults', () => {
   assert.equal(config.settings.degradedWritePolicy, 'accept');
 });
 
+test('autoRebalance defaults to true, can be turned off, and must be a boolean', () => {
+  assert.equal(parseClusterConfig(null, 'x.yml').settings.autoRebalance, true);
+  assert.equal(parseClusterConfig({ settings: { autoRebalance: false } }, 'x.yml').settings.autoRebalance, false);
+  assert.throws(() => parseClusterConfig({ settings: { autoRebalance: 'no' } }, 'c.yml'), /c\.yml: settings\.autoRebalance/);
+});
+
 test('errors name the field, the rule and the value found', () => {
   assert.throws(() => parseClusterConfig({ topology: { nodes: 2 } }, 'c.yml'), /c\.yml: topology\.nodes: must be at least 3 \(found 2\)/);
   assert.throws(() => parseClusterConfig({ settings: { autoOnlineTimeoutSeconds: -1 } }, 'c.yml'), /settings\.autoOnlineTimeoutSeconds: must be at least 0/);

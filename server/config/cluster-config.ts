@@ -36,7 +36,8 @@ export const clusterConfigSchema = z.strictObject({
     failureDetectionTimeoutMs: intIn(SETTINGS_LIMITS.failureDetectionTimeoutMsMin, SETTINGS_LIMITS.failureDetectionTimeoutMsMax).default(1000),
     degradedWritePolicy: z.enum(['accept', 'refuse']).default('accept'),
     rebuildThrottleMBps: intIn(0, 100_000).default(0),
-  }).default({ autoOnlineTimeoutSeconds: 600, heartbeatIntervalMs: 100, failureDetectionTimeoutMs: 1000, degradedWritePolicy: 'accept', rebuildThrottleMBps: 0 }),
+    autoRebalance: z.boolean().default(true),
+  }).default({ autoOnlineTimeoutSeconds: 600, heartbeatIntervalMs: 100, failureDetectionTimeoutMs: 1000, degradedWritePolicy: 'accept', rebuildThrottleMBps: 0, autoRebalance: true }),
   /** How the server is reached (docs/SECURITY.md): names it answers for, and its TLS files. */
   server: z.strictObject({
     advertise: z.array(z.string().min(1).max(253).regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or an IP address')).max(32).default([]),

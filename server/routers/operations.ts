@@ -20,6 +20,7 @@ const settingsInput = z.strictObject({
   failureDetectionTimeoutMs: intIn(SETTING_RANGES.failureDetectionTimeoutMs).optional(),
   degradedWritePolicy: z.enum(['accept', 'refuse']).optional(),
   rebuildThrottleMBps: intIn(SETTING_RANGES.rebuildThrottleMBps).optional(),
+  autoRebalance: z.boolean().optional(),
 });
 
 type Ctx = Context & { cluster: EmbeddedCluster; session: Session };

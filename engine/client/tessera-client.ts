@@ -261,9 +261,23 @@ export class TesseraClient {
     }
     this.mapWaiters.set(container, [done]);
     const nodes = typeof this.runtime.nodes === 'function' ? this.runtime.nodes() : this.runtime.nodes;
+    this.fetchMap(container, nodes, nodes.length);
+  }
+
+  /**
+   * Asks the next node for the map. A node that answers NoSuchContainer may only be behind the
+   * controller (a container created a moment ago is known to the leader first), so every node is
+   * asked once before the container is taken to be missing: a create the caller saw acknowledged
+   * is then found at once.
+   */
+  private fetchMap(container: string, nodes: readonly string[], asksLeft: number): void {
     const node = nodes[this.nextMapNode++ % Math.max(1, nodes.length)] ?? '';
     this.stats.mapFetches++;
     this.call(node, { type: 'map', container }, (result) => {
+      if (result !== null && !result.ok && result.code === 'NoSuchContainer' && asksLeft > 1) {
+        this.fetchMap(container, nodes, asksLeft - 1);
+        return;
+      }
       const all = this.mapWaiters.get(container) ?? [];
       this.mapWaiters.delete(container);
       let outcome: ClientResult<{ map: CachedMap }>;

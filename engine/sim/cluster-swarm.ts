@@ -227,7 +227,6 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
     world.runFor(100);
     supervise();
     runPlan();
-    sim.retireRemovedNodes();
     if (quietUntil !== undefined) {
       if (!quietUntil()) continue;
       quietUntil = undefined;
@@ -263,7 +262,6 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
     const faultsBefore = faults.length;
     const roll = random.nextFloat();
     const victim = sim.ids[random.nextInt(sim.ids.length)] ?? 'node-1';
-    if (!sim.nodes.has(victim)) continue;
     const down = sim.ids.filter((id) => !sim.isUp(id));
     if (roll < 0.01 && down.length < maxDown && sim.isUp(victim)) {
       sim.crash(victim);
@@ -312,12 +310,11 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
   let replacing = false;
   const converged = world.runUntil(() => {
     supervise();
-    sim.retireRemovedNodes();
     const state = sim.state();
     const dead = failedDrives[0];
     if (dead !== undefined && !replacing) {
       replacing = true;
-      sim.replaceDrive(dead.nodeId, dead.driveId, (r) => {
+      sim.replaceDrive(dead.driveId, (r) => {
         replacing = false;
         if (r.ok) failedDrives.shift();
       });

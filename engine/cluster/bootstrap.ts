@@ -46,6 +46,12 @@ export function bootstrapController(deps: BootstrapDeps, clusterId: string, make
   const poll = (): void => {
     timer = undefined;
     if (finished) return;
+    if (deps.clock.nowMs() >= deadlineMs) {
+      finish({ ok: false, code: 'NoLeader', message: `the controller did not elect a leader and bootstrap within ${limitMs} ms` });
+      return;
+    }
+    // The next poll is due whatever happens below; finishing cancels it.
+    timer = deps.timers.schedule(BOOTSTRAP_POLL_MS, poll);
     const leader = deps.leader();
     const state = leader?.controllerState();
     if (leader !== undefined && state !== undefined) {
@@ -72,12 +78,6 @@ export function bootstrapController(deps: BootstrapDeps, clusterId: string, make
         });
       }
     }
-    if (finished) return;
-    if (deps.clock.nowMs() >= deadlineMs) {
-      finish({ ok: false, code: 'NoLeader', message: `the controller did not elect a leader and bootstrap within ${limitMs} ms` });
-      return;
-    }
-    timer = deps.timers.schedule(BOOTSTRAP_POLL_MS, poll);
   };
   poll();
   return { cancel: () => { finished = true; if (timer !== undefined) deps.timers.cancel(timer); } };

@@ -12,7 +12,7 @@ import { checkHistory, type KvOperation } from '../check/linearizability';
 import type { ClientResult, TesseraClient } from '../client/tessera-client';
 import type { DataPlaneCanaries } from '../dataplane/replica-context';
 import { remainingRoleChanges } from '../controller/migration-driver';
-import { runningOperation } from '../controller/state';
+import { runningOperation, type ControllerState } from '../controller/state';
 import { DataClusterSim } from './data-cluster-sim';
 import { SeededRandom } from './prng';
 import { TraceHash } from './trace-hash';
@@ -26,6 +26,8 @@ export interface SwarmOptions {
   readonly faultPhaseMs?: number;
   /** Force one plan (default: drawn from the seed). */
   readonly plan?: SwarmPlan;
+  /** Force a big container of this many slices (0: none; default: drawn from the seed). */
+  readonly bigContainerSlices?: number;
 }
 
 export interface SwarmResult {
@@ -47,6 +49,16 @@ const DRIVE_DEATH_QUIET_MAX_MS = 10_000;
 const DRIVE_DEATH_CALM_MS = 3_000;
 const KEYS_PER_RUN = 6;
 const CLIENTS = 3;
+/** A whole-process pause (every node of the embedded server stalls at once) lasts this long. */
+export const PROCESS_PAUSE_MIN_MS = 1_000;
+export const PROCESS_PAUSE_MAX_MS = 5_000;
+/** Containers created and deleted while nodes are down: at most this many at once, this small. */
+const EXTRA_CONTAINERS_MAX = 2;
+const EXTRA_CONTAINER_SLICES = [64, 128, 256] as const;
+/** One seed in this many also creates a big container (16384, 32768 or 65536 slices). */
+export const BIG_CONTAINER_EVERY_SEEDS = 20;
+const BIG_CONTAINER_SLICES_MIN = 16_384;
+const BIG_CONTAINER_SIZES = 3;
 
 interface Recorder {
   readonly history: KvOperation[];
@@ -121,6 +133,24 @@ function placementProblem(sim: DataClusterSim): string | null {
     }
   }
   return null;
+}
+
+/** Every slice of every container has two in-sync copies. */
+function fullyProtected(state: ControllerState | undefined): boolean {
+  return state !== undefined && Object.values(state.containers).every((c) => c.slices.every((s) => s.inSync.length >= 2));
+}
+
+/** Slices by number of in-sync copies, over every container (for the convergence report). */
+function copyCounts(state: ControllerState | undefined): { two: number; one: number; none: number } {
+  const counts = { two: 0, one: 0, none: 0 };
+  for (const container of Object.values(state?.containers ?? {})) {
+    for (const slice of container.slices) {
+      if (slice.inSync.length >= 2) counts.two++;
+      else if (slice.inSync.length === 1) counts.one++;
+      else counts.none++;
+    }
+  }
+  return counts;
 }
 
 export function runClusterSwarm(seed: number, options: SwarmOptions = {}): SwarmResult {
@@ -216,7 +246,37 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
       // No other fault until the death is committed and the slices are re-protected (or 10 s):
       // a second fault inside that window is the double fault two copies cannot survive.
       const diedAtMs = world.nowMs();
-      quietUntil = () => world.nowMs() - diedAtMs > DRIVE_DEATH_QUIET_MAX_MS || (sim.state()?.drives[drive.id]?.state === 'failed' && sim.copies().two === 64);
+      quietUntil = () => world.nowMs() - diedAtMs > DRIVE_DEATH_QUIET_MAX_MS || (sim.state()?.drives[drive.id]?.state === 'failed' && fullyProtected(sim.state()));
+    }
+  };
+  // Containers come and go while nodes are down, and one seed in BIG_CONTAINER_EVERY_SEEDS
+  // creates a big one; from their own stream, so they do not shift the fault draws.
+  const containerRandom = new SeededRandom(seed ^ 0x0c0a7a1e);
+  const extraContainers: string[] = [];
+  let containersMade = 0;
+  const drawnBigSlices = containerRandom.nextInt(BIG_CONTAINER_EVERY_SEEDS) === 0 ? BIG_CONTAINER_SLICES_MIN << containerRandom.nextInt(BIG_CONTAINER_SIZES) : 0;
+  const bigContainerSlices = options.bigContainerSlices ?? drawnBigSlices;
+  const bigContainerAtMs = 500 + containerRandom.nextInt(Math.max(1, faultPhaseMs - 5_000));
+  let bigContainerMade = bigContainerSlices === 0;
+  const createContainer = (name: string, sliceCount: number): void => {
+    const command = { type: 'container.create', actor: 'swarm', timeMs: world.nowMs(), name, sliceCount, seedHex: (0x1000_0000 + containersMade).toString(16).padStart(16, '0') } as const;
+    faults.push(`${world.nowMs()} create container ${name} (${sliceCount} slices), ${sim.ids.filter((id) => !sim.isUp(id)).length} nodes down`);
+    sim.orchestrator.proposeWithRetry(command, { applied: (state) => state.containers[name] !== undefined }, (r) => { faults.push(`${world.nowMs()} container ${name}: ${r.ok ? 'created' : r.message}`); });
+  };
+  const containerChurn = (): void => {
+    if (!bigContainerMade && world.nowMs() >= bigContainerAtMs) {
+      bigContainerMade = true;
+      createContainer(`big-${containersMade++}`, bigContainerSlices);
+    }
+    if (!sim.ids.some((id) => !sim.isUp(id)) || containerRandom.nextFloat() >= 0.05) return;
+    if (extraContainers.length < EXTRA_CONTAINERS_MAX && (extraContainers.length === 0 || containerRandom.nextFloat() < 0.5)) {
+      const name = `extra-${containersMade++}`;
+      extraContainers.push(name);
+      createContainer(name, EXTRA_CONTAINER_SLICES[containerRandom.nextInt(EXTRA_CONTAINER_SLICES.length)] ?? 64);
+    } else if (extraContainers.length > 0) {
+      const name = extraContainers.splice(containerRandom.nextInt(extraContainers.length), 1)[0] ?? '';
+      faults.push(`${world.nowMs()} delete container ${name}, ${sim.ids.filter((id) => !sim.isUp(id)).length} nodes down`);
+      sim.orchestrator.proposeWithRetry({ type: 'container.delete', actor: 'swarm', timeMs: world.nowMs(), name }, { applied: (state) => state.containers[name] === undefined }, (r) => { faults.push(`${world.nowMs()} container ${name}: ${r.ok ? 'deleted' : r.message}`); });
     }
   };
   const rotNode = sim.ids[random.nextInt(sim.ids.length)] ?? 'node-1';
@@ -231,6 +291,7 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
       if (!quietUntil()) continue;
       quietUntil = undefined;
     }
+    containerChurn();
     // Bit rot on one node per seed, at most one flip per 5 s: the scrub (every 2 s) or the next
     // read repairs it from the other copy. Two copies cannot survive a record rotting on both.
     if (bitFlips && world.nowMs() - lastFlipMs > 5_000 && random.nextFloat() < 0.05) {
@@ -296,6 +357,14 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
       world.queue.schedule(world.nowMs() + rebootInMs, () => { for (const id of sim.ids) if (!sim.isUp(id)) sim.boot(id); });
       faultEffectEndsAtMs = Math.max(faultEffectEndsAtMs, world.nowMs() + rebootInMs);
       faults.push(`${world.nowMs()} power loss`);
+    } else if (roll < 0.062) {
+      // The embedded server's stall: every node of the process pauses at once (GC, VM, swap).
+      const pausedMs = PROCESS_PAUSE_MIN_MS + random.nextInt(PROCESS_PAUSE_MAX_MS - PROCESS_PAUSE_MIN_MS + 1);
+      const paused = sim.ids.filter((id) => sim.isUp(id));
+      for (const id of paused) world.pause(id, true);
+      world.queue.schedule(world.nowMs() + pausedMs, () => { for (const id of paused) world.pause(id, false); });
+      faultEffectEndsAtMs = Math.max(faultEffectEndsAtMs, world.nowMs() + pausedMs);
+      faults.push(`${world.nowMs()} process pause ${pausedMs} ms`);
     }
     if (faults.length > faultsBefore) lastFaultAtMs = world.nowMs();
   }
@@ -319,7 +388,7 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
         if (r.ok) failedDrives.shift();
       });
     }
-    return failedDrives.length === 0 && sim.copies().two === 64 && state?.availability === 'online' && runningOperation(state) === undefined
+    return failedDrives.length === 0 && fullyProtected(state) && state?.availability === 'online' && runningOperation(state) === undefined
       && sim.ids.every((id) => state.nodeStates[id] === 'up');
   }, CONVERGE_LIMIT_MS, 100);
   running = false;
@@ -342,7 +411,7 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
   if (!converged) {
     const state = sim.state();
     const op = state === undefined ? undefined : runningOperation(state);
-    problem = `did not converge within ${CONVERGE_LIMIT_MS} ms of the heal (at ${healedAt}): ${JSON.stringify(sim.copies())}, ${state?.availability ?? 'no leader'}, ` +
+    problem = `did not converge within ${CONVERGE_LIMIT_MS} ms of the heal (at ${healedAt}): ${JSON.stringify(copyCounts(state))}, ${state?.availability ?? 'no leader'}, ` +
       `nodes ${JSON.stringify(state?.nodeStates ?? {})}, drives left ${failedDrives.length}, operation ${op === undefined ? 'none' : `${op.id} ${op.kind} with ${remainingRoleChanges(state!, op)} role changes left`}`;
   }
   problem ??= placementProblem(sim);

@@ -1,7 +1,8 @@
 // Runs the cluster swarm (engine/sim/cluster-swarm.ts): `--seeds N [--first S]` for a long
 // run, `--seed S` to replay one seed (prints its faults and the checker's explanation),
 // `--canary NAME` to switch one safety rule off and count the seeds that catch it
-// (ackBeforeSecondaryDurable, skipEpochCheck, readWithoutLease, promoteOutOfSync, loseFsync).
+// (ackBeforeSecondaryDurable, skipEpochCheck, readWithoutLease, promoteOutOfSync, loseFsync),
+// `--big-slices N` to give every seed a big container of N slices (a power of two, 64..65536).
 import { NO_CANARIES, type DataPlaneCanaries } from '../engine/dataplane/replica-context';
 import { runClusterSwarm, type SwarmOptions } from '../engine/sim/cluster-swarm';
 
@@ -16,7 +17,15 @@ if (canary !== undefined && !(canary in NO_CANARIES)) {
   console.error(`--canary: one of ${Object.keys(NO_CANARIES).join(', ')} (found ${canary})`);
   process.exit(2);
 }
-const options: SwarmOptions = canary === undefined ? {} : { canaries: { ...NO_CANARIES, [canary as keyof DataPlaneCanaries]: true } };
+const bigSlices = flag('big-slices');
+if (bigSlices !== undefined && (!Number.isInteger(bigSlices) || bigSlices < 64 || bigSlices > 65_536 || (bigSlices & (bigSlices - 1)) !== 0)) {
+  console.error(`--big-slices: a power of two in 64..65536 (found ${String(bigSlices)})`);
+  process.exit(2);
+}
+const options: SwarmOptions = {
+  ...(canary === undefined ? {} : { canaries: { ...NO_CANARIES, [canary as keyof DataPlaneCanaries]: true } }),
+  ...(bigSlices === undefined ? {} : { bigContainerSlices: bigSlices }),
+};
 const one = flag('seed');
 if (one !== undefined) {
   const result = runClusterSwarm(one, options);

@@ -6,19 +6,17 @@
 // simulator orders every event itself.
 
 import type { BootstrapCommand, CommandResult, ControllerCommand } from '../controller/commands';
-import { runningOperation, type ControllerState } from '../controller/state';
+import type { ControllerState } from '../controller/state';
 import type { TesseraNode } from '../node/tessera-node';
 import type { ClusterTopology, NodeSpec } from '../topology/topology';
 import { bootstrapController, type BootstrapRun } from './bootstrap';
 import type { ClusterHost, ClusterMembership } from './cluster-host';
-import { slicesCountingOnDrive } from './drive-replace';
+import { runDriveReplace } from './drive-replace';
 import { OPERATOR_PROPOSE_TIMEOUT_MS, proposeWithRetry, type ProposeRetryOptions } from './propose-with-retry';
-import { scaleOutShapeProblem, scaleOutSpecs, type ScaleOutShape } from './scale-out';
+import { runScaleOut, type ScaleOutResult, type ScaleOutShape } from './scale-out';
 import { planTopologyFollow, TOPOLOGY_FOLLOW_MS } from './topology-follower';
 
-export type ScaleOutResult =
-  | { readonly ok: true; readonly operationId: string; readonly nodes: readonly string[] }
-  | { readonly ok: false; readonly code: string; readonly message: string };
+export type { ScaleOutResult } from './scale-out';
 
 export interface OrchestratorOptions {
   /** How long operator-style proposals (scale-out, drive replacement) are retried. */
@@ -31,7 +29,7 @@ export class ClusterOrchestrator {
   /** Nodes stopped on purpose (a drill, a simulated crash): the topology follower leaves them down. */
   private readonly heldDown = new Set<string>();
   /** Specs of the nodes a scale-out is adding, until its proposal is decided. */
-  private adding: NodeSpec[] = [];
+  private adding: readonly NodeSpec[] = [];
   private membershipValue: ClusterMembership;
   /** Applied index of the state the follower last acted on: it never acts on an older one. */
   private followedIndex = 0;
@@ -213,116 +211,30 @@ export class ClusterOrchestrator {
 
   /**
    * Scale-out: the new nodes start empty (joining the controller as Raft learners), then
-   * `scale-out.start` is proposed; the controller's leader migrates slices onto them. Refused for
-   * good (or a node that does not start): the new nodes are stopped and their data discarded.
+   * `scale-out.start` is proposed (see scale-out.ts); refused for good, they are rolled back.
    */
   scaleOut(shape: ScaleOutShape, actor: string, done: (result: ScaleOutResult) => void): void {
-    const problem = scaleOutShapeProblem(shape);
-    if (problem !== null) {
-      done({ ok: false, code: 'InvalidArgument', message: problem });
-      return;
-    }
-    const state = this.freshestState();
-    const running = state === undefined ? undefined : runningOperation(state);
-    if (running !== undefined) {
-      done({ ok: false, code: 'Conflict', message: `operation ${running.id} (${running.kind}) is running; wait for it or cancel it first` });
-      return;
-    }
-    const committed = this.topology();
-    const specs = scaleOutSpecs(committed, this.membershipValue, this.adding, shape);
-    const grown: ClusterTopology = { nodes: [...committed.nodes, ...specs] };
-    this.adding.push(...specs);
-    // What a join that never committed left behind (a crash mid-way) is not a member: start clean.
-    for (const spec of specs) this.host.discardNode(spec.id);
-    const startErrors: string[] = [];
-    let waiting = specs.length;
-    const rollBack = (result: { readonly code: string; readonly message: string }): void => {
-      this.adding = this.adding.filter((s) => !specs.includes(s));
-      let left = specs.length;
-      for (const spec of specs) {
-        this.stopNode(spec.id, false, () => {
-          this.heldDown.delete(spec.id);
-          this.host.discardNode(spec.id);
-          if (--left === 0) done({ ok: false, ...result });
-        });
-      }
-    };
-    const propose = (): void => {
-      if (startErrors.length > 0) {
-        rollBack({ code: 'StartFailed', message: `new nodes did not start: ${startErrors.join('; ')}` });
-        return;
-      }
-      const command: ControllerCommand = { type: 'scale-out.start', actor, timeMs: this.host.wallClock.epochMs(), nodes: specs };
-      this.proposeWithRetry(command, { applied: (s) => specs.every((spec) => s.nodeStates[spec.id] !== undefined) }, (result) => {
-        if (!result.ok) {
-          rollBack(result);
-          return;
-        }
-        this.adding = this.adding.filter((s) => !specs.includes(s));
-        this.followTopology(() => {
-          const operation = this.freshestState()?.operations.find((op) => op.kind === 'scale-out' && op.nodes.includes(specs[0]?.id ?? ''));
-          this.host.log(`scale-out: added ${specs.map((s) => s.id).join(', ')}; operation ${operation?.id ?? '?'}`);
-          done({ ok: true, operationId: operation?.id ?? '', nodes: specs.map((s) => s.id) });
-        });
-      });
-    };
-    for (const spec of specs) {
-      this.startNode(spec.id, grown, (error) => {
-        if (error !== null) startErrors.push(`${spec.id}: ${error}`);
-        if (--waiting === 0) propose();
-      });
-    }
+    runScaleOut({
+      freshestState: () => this.freshestState(), topology: () => this.topology(), membership: () => this.membershipValue,
+      adding: () => this.adding, setAdding: (specs) => { this.adding = specs; },
+      startNode: (id, topology, started) => this.startNode(id, topology, started),
+      stopNode: (id, stopped) => this.stopNode(id, false, () => { this.heldDown.delete(id); stopped(); }),
+      discardNode: (id) => this.host.discardNode(id),
+      proposeWithRetry: (command, options, answered) => this.proposeWithRetry(command, options, answered),
+      followTopology: (followed) => this.followTopology(followed),
+      wallClock: this.host.wallClock, log: this.host.log,
+    }, shape, actor, done);
   }
 
-  /**
-   * Swaps a drive for a new, empty one and tells the controller, which then rebalances roles onto
-   * its VNs. A working drive is retired first (`drive.fail`: its slices fail over before its data
-   * is wiped); refused while any slice still counts on a copy on it.
-   */
+  /** Swaps a drive for a new, empty one and tells the controller (see drive-replace.ts). */
   replaceDrive(driveId: string, actor: string, done: (result: CommandResult) => void): void {
-    const node = this.topology().nodes.find((n) => n.drives.some((d) => d.id === driveId));
-    if (node === undefined) {
-      done({ ok: false, code: 'NotFound', message: `driveId: no drive ${driveId}` });
-      return;
-    }
-    if (!this.running.has(node.id)) {
-      done({ ok: false, code: 'Conflict', message: `driveId: node ${node.id} of ${driveId} is not running` });
-      return;
-    }
-    const replace = (): void => {
-      const state = this.leaderState();
-      if (state === undefined) {
-        done({ ok: false, code: 'NoLeader', message: 'the controller has no leader (quorum lost?)' });
-        return;
-      }
-      const blocking = slicesCountingOnDrive(state, driveId);
-      if (blocking > 0) {
-        done({ ok: false, code: 'Conflict', message: `driveId: ${blocking} slices still count on their copy on ${driveId}; bring their other copy's node back first` });
-        return;
-      }
-      const generation = state.drives[driveId]?.generation ?? 0;
-      this.host.replaceDrive(node.id, driveId, (error) => {
-        if (error !== null) {
-          done({ ok: false, code: 'Internal', message: `driveId: ${driveId} could not be replaced: ${error}` });
-          return;
-        }
-        const command: ControllerCommand = { type: 'drive.replace', actor, timeMs: this.host.wallClock.epochMs(), driveId, reason: `replaced by ${actor}` };
-        this.proposeWithRetry(command, { applied: (s) => (s.drives[driveId]?.generation ?? 0) > generation }, (result) => {
-          if (result.ok) this.host.log(`drive ${driveId} replaced`);
-          done(result);
-        });
-      });
-    };
-    const state = this.freshestState();
-    if (state !== undefined && state.drives[driveId]?.state !== 'failed' && slicesCountingOnDrive(state, driveId) > 0) {
-      const command: ControllerCommand = { type: 'drive.fail', actor, timeMs: this.host.wallClock.epochMs(), driveId, reason: 'taken out for replacement' };
-      this.proposeWithRetry(command, { applied: (s) => s.drives[driveId]?.state === 'failed' }, (result) => {
-        if (result.ok) replace();
-        else done(result);
-      });
-      return;
-    }
-    replace();
+    runDriveReplace({
+      topology: () => this.topology(), isRunning: (id) => this.running.has(id),
+      leaderState: () => this.leaderState(), freshestState: () => this.freshestState(),
+      replaceDevice: (nodeId, id, replaced) => this.host.replaceDrive(nodeId, id, replaced),
+      proposeWithRetry: (command, options, answered) => this.proposeWithRetry(command, options, answered),
+      wallClock: this.host.wallClock, log: this.host.log,
+    }, driveId, actor, done);
   }
 
   /** Stops following and bootstrapping, then halts every node. */

@@ -58,6 +58,8 @@ const EXTRA_CONTAINERS_MAX = 2;
 const EXTRA_CONTAINER_SLICES = [64, 128, 256] as const;
 /** Serving nodes the committed state must have before the swarm creates a container (see createContainer). */
 const CONTAINER_CREATE_SERVING_NODES_MIN = 3;
+/** ... and this long since the last fault's effect ended (failure detection has settled). */
+const CONTAINER_CREATE_CALM_MS = 2_000;
 /**
  * One seed in this many also creates a big container (2048 or 4096 slices). Bigger ones do not
  * fit a seed's budget: the nodes' work per applied entry grows with the slice count, and a
@@ -269,12 +271,15 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
     // Placement needs VNs on two serving nodes; with fewer, container.create's apply throws
     // today instead of refusing (seeds 90000004, 90000008, 90000009: a pause had the detector
     // mark a second node down). Until apply is total the swarm proposes once (no retries that
-    // land later) and only while the committed state has a node to spare.
+    // land later), only while the committed state has a node to spare, and only in a calm
+    // moment: right after a pause the detector's node.down proposals are still ahead of it in
+    // the log (seeds 90000118, 90000146).
     const state = sim.state();
     const health = state === undefined ? undefined : stateVnHealth(state);
     const servingNodes = new Set((state?.topology.nodes ?? []).filter((n) => n.vns.some((v) => health?.eligible(v.id) === true)).map((n) => n.id));
-    if (servingNodes.size < CONTAINER_CREATE_SERVING_NODES_MIN) {
-      faults.push(`${world.nowMs()} create container ${name} skipped: ${servingNodes.size} serving nodes`);
+    const calmMs = world.nowMs() - Math.max(lastFaultAtMs, faultEffectEndsAtMs);
+    if (servingNodes.size < CONTAINER_CREATE_SERVING_NODES_MIN || calmMs < CONTAINER_CREATE_CALM_MS) {
+      faults.push(`${world.nowMs()} create container ${name} skipped: ${servingNodes.size} serving nodes, calm for ${calmMs} ms`);
       return;
     }
     const command = { type: 'container.create', actor: 'swarm', timeMs: world.nowMs(), name, sliceCount, seedHex: (0x1000_0000 + containersMade).toString(16).padStart(16, '0') } as const;

@@ -267,7 +267,8 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
   const bigContainerSlices = options.bigContainerSlices ?? drawnBigSlices;
   const bigContainerAtMs = 500 + containerRandom.nextInt(Math.max(1, faultPhaseMs - 5_000));
   let bigContainerMade = bigContainerSlices === 0;
-  const createContainer = (name: string, sliceCount: number): void => {
+  /** Proposes the container unless the moment is wrong; returns whether it proposed. */
+  const createContainer = (name: string, sliceCount: number): boolean => {
     // Placement needs VNs on two serving nodes; with fewer, container.create's apply throws
     // today instead of refusing (seeds 90000004, 90000008, 90000009: a pause had the detector
     // mark a second node down). Until apply is total the swarm proposes once (no retries that
@@ -280,22 +281,22 @@ export function runClusterSwarm(seed: number, options: SwarmOptions = {}): Swarm
     const calmMs = world.nowMs() - Math.max(lastFaultAtMs, faultEffectEndsAtMs);
     if (servingNodes.size < CONTAINER_CREATE_SERVING_NODES_MIN || calmMs < CONTAINER_CREATE_CALM_MS) {
       faults.push(`${world.nowMs()} create container ${name} skipped: ${servingNodes.size} serving nodes, calm for ${calmMs} ms`);
-      return;
+      return false;
     }
     const command = { type: 'container.create', actor: 'swarm', timeMs: world.nowMs(), name, sliceCount, seedHex: (0x1000_0000 + containersMade).toString(16).padStart(16, '0') } as const;
     faults.push(`${world.nowMs()} create container ${name} (${sliceCount} slices), ${sim.ids.filter((id) => !sim.isUp(id)).length} nodes down`);
     sim.propose(command, (r) => { faults.push(`${world.nowMs()} container ${name}: ${r.ok ? 'created' : r.message}`); });
+    return true;
   };
   const containerChurn = (): void => {
     if (!bigContainerMade && world.nowMs() >= bigContainerAtMs) {
-      bigContainerMade = true;
-      createContainer(`big-${containersMade++}`, bigContainerSlices);
+      // A big container created at a bad moment is tried again at the next step.
+      bigContainerMade = createContainer(`big-${containersMade++}`, bigContainerSlices);
     }
     if (!sim.ids.some((id) => !sim.isUp(id)) || containerRandom.nextFloat() >= 0.05) return;
     if (extraContainers.length < EXTRA_CONTAINERS_MAX && (extraContainers.length === 0 || containerRandom.nextFloat() < 0.5)) {
       const name = `extra-${containersMade++}`;
-      extraContainers.push(name);
-      createContainer(name, EXTRA_CONTAINER_SLICES[containerRandom.nextInt(EXTRA_CONTAINER_SLICES.length)] ?? 64);
+      if (createContainer(name, EXTRA_CONTAINER_SLICES[containerRandom.nextInt(EXTRA_CONTAINER_SLICES.length)] ?? 64)) extraContainers.push(name);
     } else if (extraContainers.length > 0) {
       const name = extraContainers.splice(containerRandom.nextInt(extraContainers.length), 1)[0] ?? '';
       faults.push(`${world.nowMs()} delete container ${name}, ${sim.ids.filter((id) => !sim.isUp(id)).length} nodes down`);

@@ -3,7 +3,8 @@
 // `--canary NAME` to switch one safety rule off and count the seeds that catch it, i.e. that
 // report a safety violation (`safetyProblem`: not linearizable, or a key lost), not merely a run
 // that did not converge (ackBeforeSecondaryDurable, skipEpochCheck, readWithoutLease,
-// promoteOutOfSync, loseFsync).
+// promoteOutOfSync, loseFsync),
+// `--big-slices N` to give every seed a big container of N slices (a power of two, 64..65536).
 import { NO_CANARIES, type DataPlaneCanaries } from '../engine/dataplane/replica-context';
 import { runClusterSwarm, type SwarmOptions } from '../engine/sim/cluster-swarm';
 
@@ -18,7 +19,15 @@ if (canary !== undefined && !(canary in NO_CANARIES)) {
   console.error(`--canary: one of ${Object.keys(NO_CANARIES).join(', ')} (found ${canary})`);
   process.exit(2);
 }
-const options: SwarmOptions = canary === undefined ? {} : { canaries: { ...NO_CANARIES, [canary as keyof DataPlaneCanaries]: true } };
+const bigSlices = flag('big-slices');
+if (bigSlices !== undefined && (!Number.isInteger(bigSlices) || bigSlices < 64 || bigSlices > 65_536 || (bigSlices & (bigSlices - 1)) !== 0)) {
+  console.error(`--big-slices: a power of two in 64..65536 (found ${String(bigSlices)})`);
+  process.exit(2);
+}
+const options: SwarmOptions = {
+  ...(canary === undefined ? {} : { canaries: { ...NO_CANARIES, [canary as keyof DataPlaneCanaries]: true } }),
+  ...(bigSlices === undefined ? {} : { bigContainerSlices: bigSlices }),
+};
 const one = flag('seed');
 if (one !== undefined) {
   const result = runClusterSwarm(one, options);

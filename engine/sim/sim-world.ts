@@ -40,10 +40,27 @@ export class SimWorld {
   driveStoreFaults: SimStoreFaults | undefined;
   private nextTimerId = 1;
   private readonly timers = new Map<number, EventHandle>();
+  /** Timers of the world itself (the process hosting the nodes): true virtual time, never paused. */
+  readonly hostTimers: Timers;
 
   constructor(readonly seed: number) {
     this.random = new SeededRandom(seed);
     this.network = new SimNetwork(this.queue, this.random.fork());
+    this.hostTimers = {
+      schedule: (delayMs, callback) => {
+        assert(delayMs >= 0 && Number.isFinite(delayMs), `timer delay ${delayMs}`);
+        const id = this.nextTimerId++;
+        this.timers.set(id, this.queue.schedule(this.queue.nowMs() + delayMs, () => {
+          this.timers.delete(id);
+          callback();
+        }));
+        return id;
+      },
+      cancel: (timerId) => {
+        this.timers.get(timerId)?.cancel();
+        this.timers.delete(timerId);
+      },
+    };
   }
 
   nowMs(): number {
@@ -82,6 +99,13 @@ export class SimWorld {
     this.network.detach(nodeId);
     state.systemStore.crash();
     for (const store of state.driveStores.values()) store.crash();
+  }
+
+  /** Crashes the node and forgets it with its stores (a node that never joined); its id may be added again. */
+  forget(nodeId: NodeId): void {
+    if (!this.nodes.has(nodeId)) return;
+    this.crash(nodeId);
+    this.nodes.delete(nodeId);
   }
 
   /** A paused node keeps its state but runs nothing and receives nothing (a long GC or VM stall). */

@@ -14,7 +14,7 @@
 
 import { assert } from '../util/assert';
 import { NONE as UNASSIGNED, type Assignment } from './assignment';
-import { roleTargets } from './bounds';
+import { roleTargets, secondaryTargetsWithinNodes } from './bounds';
 import { SecondaryPicker } from './secondary-picker';
 
 // A module-local copy: an imported binding is read through a getter in the transpiled module,
@@ -161,7 +161,8 @@ function balancePrimaries(a: Assignment, movedPrimary: Uint8Array, fresh: Uint8A
 }
 
 function balanceSecondaries(a: Assignment, movedPrimary: Uint8Array, fresh: Uint8Array, pairBound: number): void {
-  const targets = roleTargets(a.sliceCount, a.secondaryCount);
+  // Version 1 keeps its targets: a replayed version-1 entry must give the map (or the rejection) it gave first.
+  const targets = a.version >= 2 ? secondaryTargetsWithinNodes(a.sliceCount, a.secondaryCount, a.primaryCount, a.nodeOf, a.nodeCount) : roleTargets(a.sliceCount, a.secondaryCount);
   // Move secondaries from VNs over target to VNs under target.
   for (let guard = 0; guard < a.sliceCount * 4; guard++) {
     const over = mostOverBound(a, a.secondaryCount, targets, pairBound, 'column');

@@ -51,6 +51,14 @@ test('regression: failing a node of 32 nodes x 8 VNs x 8192 slices re-protects w
   failNode(32, 8, 8192, 0);
 });
 
+// Found by a grid run: with 3 nodes, one failure leaves 2, so a node's secondaries are exactly the
+// other node's primaries; the secondary targets ignored that (512 on a node facing 513 primaries)
+// and balancing threw "cannot rebalance secondaries" under placement version 2.
+// Failing node-2 also threw on 3 x 6 x 4096 and 3 x 11 x 4096.
+test('regression: failing any node of 3 x 7 x 1024, 3 x 7 x 4096, 3 x 14 x 256, 3 x 6 x 4096 or 3 x 11 x 4096 stays balanced (two nodes left)', () => {
+  for (const [n, v, s] of [[3, 7, 1024], [3, 7, 4096], [3, 14, 256], [3, 6, 4096], [3, 11, 4096]] as const) for (const victim of [0, 1, 2]) failNode(n, v, s, victim);
+});
+
 test('failing a node re-protects with at most 1.10 x the lost copies and stays balanced (N 3..64, v 1..16)', () => {
   let worst = 0;
   fc.assert(fc.property(fc.integer({ min: 3, max: 64 }), fc.integer({ min: 1, max: 16 }), fc.constantFrom(256, 1024, 4096, 8192), fc.nat(), (n, v, s, victim) => {

@@ -13,7 +13,7 @@ function vnsFor(nodeCount: number, vnsPerNode: number): PlacementVn[] {
   return out;
 }
 
-// Version 1 only (version 2 scans). The picker replaces a full scan per slice; a different choice would give a different map for
+// The picker replaces a full scan per slice; a different choice would give a different map for
 // the same committed command, so every choice must be the scan's, including over maps that
 // already hold roles (scale-out, failover, rebalance start from those).
 test('the picker chooses exactly the secondary the full scan chooses, slice after slice', () => {
@@ -22,6 +22,7 @@ test('the picker chooses exactly the secondary the full scan chooses, slice afte
     fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 2 ** 31 - 1 }),
     (nodes, perNode, sliceCount, keptShare, seed) => {
       const vns = vnsFor(nodes, perNode);
+      // Version 1: balance.ts uses the picker only there (version 2's bestPartner adds a node-pair tie-break).
       const a = new Assignment(vns, sliceCount, 1);
       let x = seed;
       const next = (n: number): number => {

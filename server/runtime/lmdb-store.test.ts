@@ -49,3 +49,27 @@ test('get and scan with keys over the lmdb limit answer instead of throwing, wit
     assert.deepEqual(keysOf('p/', 'p/\uffff'), ['p/a', near, cut, `${near}b`, 'p/b', 'p/z']);
   });
 });
+
+// Writes handed to commit are visible before they are durable (the overlay). A scan sees only the
+// pending writes of its own range, merged with the disk in key order, and pending deletions in
+// the range never shorten a page that the disk can fill.
+test('scan merges pending writes of its range with the disk: puts and deletes in key order, pages kept full', async () => {
+  await withStore(async (store) => {
+    const key = (i: number): string => `o/s/${String(i).padStart(4, '0')}`;
+    await commit(store, Array.from({ length: 40 }, (_, i) => key(i)));
+    // Not awaited: still pending while the scans below run.
+    const pending = new Promise<void>((resolve) => store.commit([
+      ...Array.from({ length: 10 }, (_, i) => ({ key: key(i), value: null })),
+      { key: key(100), value: new TextEncoder().encode('new') },
+      { key: 'o/t/0000', value: new TextEncoder().encode('other range') },
+    ], () => resolve()));
+    const page = store.scan({ startKey: 'o/s/', endKey: 'o/s/\uffff', limit: 5 });
+    assert.deepEqual(page.map(([k]) => k), [key(10), key(11), key(12), key(13), key(14)], 'deleted keys skipped, the page still full');
+    const tail = store.scan({ startKey: key(38), endKey: 'o/s/\uffff', limit: 10 });
+    assert.deepEqual(tail.map(([k]) => k), [key(38), key(39), key(100)], 'a pending put appears in order');
+    assert.deepEqual(store.scan({ startKey: 'o/t/', endKey: 'o/t/\uffff', limit: 10 }).map(([k]) => k), ['o/t/0000']);
+    assert.deepEqual(store.scan({ startKey: 'o/u/', endKey: 'o/t/', limit: 10 }), [], 'an empty range');
+    await pending;
+    assert.deepEqual(store.scan({ startKey: 'o/s/', endKey: 'o/s/\uffff', limit: 3 }).map(([k]) => k), [key(10), key(11), key(12)], 'the same once durable');
+  });
+});

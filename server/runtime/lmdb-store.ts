@@ -5,6 +5,7 @@
 // its writes live in an overlay map so reads see them at once, as the DurableStore contract asks.
 
 import { open, type Database, type RootDatabase } from 'lmdb';
+import SortedBTree from 'sorted-btree';
 import type { CommitResult, DurableStore, StoreWrite } from '../../engine/runtime/runtime';
 
 /** lmdb's key size limit when the environment does not report one (its default build: 1978). */
@@ -28,6 +29,10 @@ function truncateUtf8(key: string, maxBytes: number): string {
   return key.slice(0, end);
 }
 
+// sorted-btree is CommonJS with `exports.default`; under Node's ESM loader the default import is
+// the exports object itself, under a bundler it is the class.
+const BTree = (SortedBTree as unknown as { default?: typeof SortedBTree }).default ?? SortedBTree;
+
 interface OverlayEntry {
   readonly value: Uint8Array | null;
   readonly batchId: number;
@@ -35,7 +40,10 @@ interface OverlayEntry {
 
 export class LmdbStore implements DurableStore {
   private readonly db: RootDatabase<Buffer, string>;
-  private readonly overlay = new Map<string, OverlayEntry>();
+  // Sorted, so a scan visits only the pending writes in its range: with a Map every scan walked
+  // every pending write, and the scans of 65,536 new slices over 65,536 pending writes held the
+  // event loop for seconds.
+  private readonly overlay = new BTree<string, OverlayEntry>();
   private nextBatchId = 1;
   private written = 0;
   private inFlight = new Set<Promise<unknown>>();
@@ -63,12 +71,18 @@ export class LmdbStore implements DurableStore {
   }
 
   scan(range: { readonly startKey: string; readonly endKey: string; readonly limit: number }): Array<readonly [string, Uint8Array]> {
+    if (range.limit <= 0 || !(range.startKey < range.endKey)) return [];
+    const pending: Array<readonly [string, OverlayEntry]> = [];
+    let pendingDeletes = 0;
+    this.overlay.forRange(range.startKey, range.endKey, false, (key, entry) => {
+      pending.push([key, entry]);
+      if (entry.value === null) pendingDeletes++;
+    });
     const merged = new Map<string, Uint8Array>();
-    // Read up to limit + overlay size from disk so overlay deletions cannot starve the page.
-    const diskLimit = range.limit + this.overlay.size;
-    for (const [key, value] of this.diskRange(range.startKey, range.endKey, diskLimit)) merged.set(key, value);
-    for (const [key, entry] of this.overlay) {
-      if (key < range.startKey || key >= range.endKey) continue;
+    // Read up to limit + the pending deletions in range from disk, so deletions cannot starve the page.
+    for (const [key, value] of this.diskRange(range.startKey, range.endKey, range.limit + pendingDeletes)) merged.set(key, value);
+    if (pending.length === 0) return [...merged.entries()].slice(0, range.limit);
+    for (const [key, entry] of pending) {
       if (entry.value === null) merged.delete(key);
       else merged.set(key, entry.value);
     }

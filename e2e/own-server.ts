@@ -77,7 +77,7 @@ export const test = base.extend<{ ownServer: OwnServer }>({
       const started = await startProcess(dataDir);
       child = started.child;
       const context = await request.newContext({ baseURL: started.url });
-      const response = await context.post('/api/trpc/auth.login', { data: { username: 'admin', password: E2E_ADMIN_PASSWORD }, headers: { 'x-tessera-csrf': '1' } });
+      const response = await context.post('/api/trpc/auth.login', { data: { username: 'admin', password: E2E_ADMIN_PASSWORD }, headers: { 'x-tessera-csrf': '1', origin: started.url } });
       if (!response.ok()) throw new Error(`own server sign-in failed: ${response.status()} ${await response.text()}`);
       const storageState = await context.storageState();
       await context.dispose();

@@ -13,7 +13,8 @@
 //   in-sync secondary before serving, so nothing it might serve exists on one copy only.
 // - A rebuilt copy joins the in-sync set by a Raft command that names the epoch it was copied
 //   at. A primary that may have such an add still in the log (proposed by an earlier run of
-//   this VN, see `mayBeVouchedByEarlierAdd`) neither serves nor wipes the copy until that epoch has passed.
+//   this VN, see `mayBeVouchedByEarlierAdd`) neither serves nor wipes the copy until that
+//   epoch has passed.
 
 import type { SliceEntry } from '../controller/state';
 import type { DurableStore, StoreWrite } from '../runtime/runtime';

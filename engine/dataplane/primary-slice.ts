@@ -290,9 +290,12 @@ export class PrimarySlice {
     const { epoch, primary, secondary, learner, inSync } = this.entry;
     const change = { container: this.container, slice: this.slice, expectedEpoch: epoch, primary, secondary, inSync: [...inSync], ...(learner === undefined ? {} : { learner }), reason: `primary ${this.vn} restarted: fence an earlier in-sync add at epoch ${epoch}` };
     this.ctx.propose({ type: 'slices.reconfigure', actor: 'system', timeMs: this.ctx.wallMs(), changes: [change] }, (result) => {
-      // Refused because the epoch moved (the old add won, or another change): updateEntry ends
-      // the fence. Otherwise (no leader, say) try again.
-      if (!result.ok && this.fencing && this.entry.epoch === epoch) this.ctx.schedule(RETRY_BACKOFF_MS, () => { this.fenceProposed = false; });
+      // Once the epoch moves (the fence or the old add committed, or another change) updateEntry
+      // ends the fence. Until then try again: soon after a refusal (no leader, say), later after
+      // an "ok" (a batch in which this change may have been refused alone, or an entry this
+      // node has not applied yet: a second fence at the old epoch is then refused, harmless).
+      if (!this.fencing || this.entry.epoch !== epoch) return;
+      this.ctx.schedule(result.ok ? REBUILD_STALL_MS : RETRY_BACKOFF_MS, () => { if (this.fencing && this.entry.epoch === epoch) this.fenceProposed = false; });
     });
   }
 

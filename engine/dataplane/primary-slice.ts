@@ -11,6 +11,10 @@
 // - Reads need a valid read lease and, after this VN became primary, the promotion wait.
 // - After a restart the primary pushes every record newer than its durable sync mark to its
 //   in-sync secondary before serving, so nothing it might serve exists on one copy only.
+// - A rebuilt copy joins the in-sync set by a Raft command that names the epoch it was copied
+//   at. A primary that may have such an add still in the log (proposed by an earlier run of
+//   this VN, see `mayBeVouchedByEarlierAdd`) neither serves nor wipes the copy until that
+//   epoch has passed.
 
 import type { SliceEntry } from '../controller/state';
 import type { DurableStore, StoreWrite } from '../runtime/runtime';
@@ -165,6 +169,13 @@ export class PrimarySlice {
   private reconcile: Reconcile | undefined;
   private secondarySilentSinceMs: number | undefined;
   private reduceProposed = false;
+  /** Activation (counters reserved) is done; only then may the fence start. */
+  private activated = false;
+  /** See `mayBeVouchedByEarlierAdd`: waiting for the slice epoch to move past the durable marker. */
+  private fencing = false;
+  private fenceProposed = false;
+  /** The epoch at which this instance itself proposed an in-sync add (its own, not an earlier run's). */
+  private addProposedHereEpoch: number | undefined;
 
   constructor(
     private readonly ctx: ReplicaContext,
@@ -204,16 +215,87 @@ export class PrimarySlice {
     try {
       this.meta = raw === undefined ? undefined : decodeSliceMeta(raw);
     } catch {
-      // A torn meta record: resume well above every counter this copy holds and push everything.
-      this.meta = { reserved: this.highestCounterHeld() + 4 * COUNTER_RESERVATION, synced: { epoch: 0, counter: 0 } };
+      // A torn meta record: resume well above every counter this copy holds and push everything;
+      // and assume an in-sync add may be in flight at the current epoch (fence it).
+      this.meta = { reserved: this.highestCounterHeld() + 4 * COUNTER_RESERVATION, synced: { epoch: 0, counter: 0 }, addProposedEpoch: this.entry.epoch };
     }
     this.counter = this.meta?.reserved ?? 0;
     this.reserved = this.counter;
     this.reserveCounters(() => {
       if (this.status !== 'activating') return;
-      if (this.inSyncPartner() !== undefined) this.reconcile = { phase: 'pull', pullIndex: 0, cursor: '', inFlight: false, sentAtMs: 0 };
-      else this.status = 'active';
+      this.activated = true;
+      if (this.mayBeVouchedByEarlierAdd()) this.fencing = true;
+      else this.startReconcileOrServe();
       this.tick();
+    });
+  }
+
+  private startReconcileOrServe(): void {
+    if (this.inSyncPartner() !== undefined) this.reconcile = { phase: 'pull', pullIndex: 0, cursor: '', inFlight: false, sentAtMs: 0 };
+    else this.status = 'active';
+  }
+
+  /**
+   * Seed 90000419: this VN, as primary at epoch E, rebuilt its secondary and proposed adding it
+   * to the in-sync set (expected epoch E), then crashed before the add committed. A new run of
+   * it, still at epoch E, began the rebuild again and the target wiped its copy; then the old
+   * add committed, and the next failover promoted the emptied copy. The add is still valid by
+   * the epoch check in apply, and the controller cannot know which copy it vouched for.
+   *
+   * So before proposing an add, the primary records its epoch durably in the slice meta (one
+   * local write per completed rebuild, no Raft entry). A run that finds that marker at the
+   * current epoch, with a copy to build that it did not propose to add itself, may have an add
+   * in flight: it fences. It does not serve (if the add wins, the target lacks what this run
+   * wrote or served alone) and does not begin a rebuild (the wipe); it proposes an unchanged
+   * slice entry at the same expected epoch. Raft orders the two: if the fence commits first the
+   * old add is refused by the epoch check and the copy is rebuilt at the new epoch; if the add
+   * commits first the target is in sync with the copy it was vouched for, untouched, and the
+   * restart reconciliation brings it what this primary holds above its sync mark. Either way
+   * the epoch moves past E and the fence ends. Only a restarted primary ever fences (one run
+   * never begins a new rebuild at an epoch it proposed an add at), so the normal path adds no
+   * Raft entries; apply is unchanged.
+   */
+  private mayBeVouchedByEarlierAdd(): boolean {
+    const epoch = this.entry.epoch;
+    return this.meta?.addProposedEpoch === epoch && this.addProposedHereEpoch !== epoch && this.rebuildTarget() !== undefined;
+  }
+
+  /** Re-checks the fence after a committed entry: enter it (writes in flight end unanswered) or leave it. */
+  private checkFence(): void {
+    if (!this.activated || this.status === 'retired') return;
+    const fenced = this.mayBeVouchedByEarlierAdd();
+    if (fenced && !this.fencing) {
+      this.fencing = true;
+      this.fenceProposed = false;
+      this.reconcile = undefined;
+      this.rebuild = undefined;
+      this.status = 'activating';
+      // Not acknowledged: their outcome is unknown to the client. Their records stay here and
+      // reach the target by the rebuild or by the reconciliation that ends the fence.
+      for (const [id, write] of this.pending) {
+        this.pending.delete(id);
+        write.reply({ ok: false, code: 'Unavailable', message: `slice ${this.container}/${this.slice} is fencing an earlier in-sync add on ${this.vn}; the write's outcome is unknown` });
+        this.release(write.key);
+      }
+    } else if (!fenced && this.fencing) {
+      this.fencing = false;
+      this.fenceProposed = false;
+      this.startReconcileOrServe();
+    }
+  }
+
+  private stepFence(): void {
+    if (!this.fencing || this.fenceProposed) return;
+    this.fenceProposed = true;
+    const { epoch, primary, secondary, learner, inSync } = this.entry;
+    const change = { container: this.container, slice: this.slice, expectedEpoch: epoch, primary, secondary, inSync: [...inSync], ...(learner === undefined ? {} : { learner }), reason: `primary ${this.vn} restarted: fence an earlier in-sync add at epoch ${epoch}` };
+    this.ctx.propose({ type: 'slices.reconfigure', actor: 'system', timeMs: this.ctx.wallMs(), changes: [change] }, (result) => {
+      // Once the epoch moves (the fence or the old add committed, or another change) updateEntry
+      // ends the fence. Until then try again: soon after a refusal (no leader, say), later after
+      // an "ok" (a batch in which this change may have been refused alone, or an entry this
+      // node has not applied yet: a second fence at the old epoch is then refused, harmless).
+      if (!this.fencing || this.entry.epoch !== epoch) return;
+      this.ctx.schedule(result.ok ? REBUILD_STALL_MS : RETRY_BACKOFF_MS, () => { if (this.fencing && this.entry.epoch === epoch) this.fenceProposed = false; });
     });
   }
 
@@ -254,7 +336,8 @@ export class PrimarySlice {
 
   private metaWrite(): StoreWrite {
     const synced = this.status === 'active' ? this.syncMark() : (this.meta?.synced ?? { epoch: 0, counter: 0 });
-    return { key: sliceMetaKey(this.seedHex, this.slice), value: encodeSliceMeta({ reserved: this.reserved, synced }) };
+    const addProposedEpoch = this.meta?.addProposedEpoch;
+    return { key: sliceMetaKey(this.seedHex, this.slice), value: encodeSliceMeta({ reserved: this.reserved, synced, ...(addProposedEpoch === undefined ? {} : { addProposedEpoch }) }) };
   }
 
   private reserveCounters(then: () => void): void {
@@ -296,6 +379,7 @@ export class PrimarySlice {
         this.release(write.key);
       }
     }
+    this.checkFence();
     for (const [id, write] of this.pending) this.maybeComplete(id, write);
   }
 
@@ -669,6 +753,7 @@ export class PrimarySlice {
     const nowMs = this.ctx.nowMs();
     for (const [id, write] of this.pending) this.replicate(id, write);
     this.watchSecondary(this.ctx.responsiveMs());
+    this.stepFence();
     this.stepReconcile(nowMs);
     this.stepRebuild(nowMs);
   }
@@ -869,10 +954,27 @@ export class PrimarySlice {
     const change = current.target === secondary
       ? { container: this.container, slice: this.slice, expectedEpoch: epoch, primary: this.vn, secondary, inSync: [this.vn, secondary], reason: 're-protection complete' }
       : { container: this.container, slice: this.slice, expectedEpoch: epoch, primary: this.vn, secondary, inSync: [...inSync, current.target], ...(learner === undefined ? {} : { learner }), reason: 'migration: copy complete' };
-    this.ctx.propose({ type: 'slices.reconfigure', actor: 'system', timeMs: this.ctx.wallMs(), changes: [change] }, (result) => {
+    const propose = (): void => {
+      this.ctx.propose({ type: 'slices.reconfigure', actor: 'system', timeMs: this.ctx.wallMs(), changes: [change] }, (result) => {
+        if (this.rebuild !== current) return;
+        if (!result.ok) current.notBeforeMs = this.ctx.nowMs() + RETRY_BACKOFF_MS;
+        current.inFlight = false;
+      });
+    };
+    this.addProposedHereEpoch = epoch;
+    if (this.meta?.addProposedEpoch === epoch) {
+      propose();
+      return;
+    }
+    // The marker is durable before the add can be in the log (see mayBeVouchedByEarlierAdd).
+    this.meta = { reserved: this.reserved, synced: this.meta?.synced ?? { epoch: 0, counter: 0 }, addProposedEpoch: epoch };
+    this.store().commit([this.metaWrite()], (result) => {
+      if (!result.ok) {
+        this.ctx.fatal(`slice meta write failed: ${result.error}`, this.store());
+        return;
+      }
       if (this.rebuild !== current) return;
-      if (!result.ok) current.notBeforeMs = this.ctx.nowMs() + RETRY_BACKOFF_MS;
-      current.inFlight = false;
+      propose();
     });
   }
 

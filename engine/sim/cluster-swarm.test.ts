@@ -38,6 +38,7 @@ const REGRESSION_SEEDS: ReadonlyArray<readonly [number, string]> = [
   [60002644, 'harness: the drive-failure plan killed a drive while a partition and a pause had kept the controller from committing the primaries\' in-sync drops; the stale state said every copy was in sync. Calm now counts from the end of the last fault\'s effect, with the network whole'],
   [60008547, 'harness: same as seed 60002644 (node-1 cut off when the drive died)'],
   [70005128, 'a put stuck behind a cut link rotted on its primary, the only copy holding it; the repair went back to the older image, but the retry found the surviving dedup record and was answered "ok". A dedup hit whose object is older than the version it records now answers a loud "lost"; the swarm rots only records the other copy holds byte for byte'],
+  [8531436, 'harness: a power loss during a scale-out made the new node fail to start, the orchestration rolled the scale-out back, and convergence still waited for the node that never joined'],
   [20008484, 'bootstrap committed, but the fail-stopped first leader still claimed to lead, so the harness waited on its frozen state'],
   [90000419, 'a primary crashed with its in-sync add of a rebuilt secondary in flight; restarted at the same epoch it began the rebuild again and the secondary wiped its copy, then the old add committed and a failover promoted the empty copy. The primary now records the add\'s epoch durably first and, restarted at that epoch, fences it (an unchanged slice entry) before serving or wiping'],
 ];

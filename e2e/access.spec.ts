@@ -30,6 +30,8 @@ test('an admin creates a token and a viewer; the viewer sees but cannot act', as
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] }, ...(baseURL === undefined ? {} : { baseURL }) });
   const other = await context.newPage();
   await other.goto('/login?next=%2Foperations');
+  // Typed text is lost if it lands before React owns the form (see auth.spec.ts).
+  await expect(other.locator('form[data-hydrated="true"]')).toBeVisible({ timeout: 60_000 });
   await other.getByLabel('Username').fill(viewer);
   await other.getByLabel('Password').fill('viewer-password-1');
   await other.getByRole('button', { name: 'Sign in' }).click();

@@ -2,7 +2,7 @@
 // Sign-in: the server sets an HttpOnly session cookie; then back to the page that asked.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRouter, useSearchParams } from 'next/navigation';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTRPC } from '../trpc';
 
 export function LoginForm() {
@@ -12,6 +12,10 @@ export function LoginForm() {
   const queryClient = useQueryClient();
   const [username, setUsername] = useState('admin');
   const [password, setPassword] = useState('');
+  // Set once React owns the form: until then typed text is lost when hydration takes over the
+  // controlled inputs. Tests (and slow machines' operators, via the disabled fields) wait for it.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => { setHydrated(true); }, []);
   const login = useMutation(trpc.auth.login.mutationOptions({
     onSuccess: async () => {
       await queryClient.invalidateQueries();
@@ -22,7 +26,7 @@ export function LoginForm() {
   return (
     <div className="mx-auto mt-16 max-w-sm">
       <h1 className="mb-4 text-2xl font-bold">Sign in</h1>
-      <form className="flex flex-col gap-3" onSubmit={(e) => { e.preventDefault(); login.mutate({ username, password, as: 'cookie' }); }}>
+      <form className="flex flex-col gap-3" data-hydrated={hydrated ? 'true' : 'false'} onSubmit={(e) => { e.preventDefault(); login.mutate({ username, password, as: 'cookie' }); }}>
         <label className="text-sm">Username
           <input aria-label="Username" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" maxLength={64}
             className="mt-1 w-full rounded border border-slate-300 bg-transparent px-2 py-1 dark:border-slate-700" />

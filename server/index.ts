@@ -27,6 +27,8 @@ import { HTTP_SERVER_OPTIONS, TRPC_BATCH_CALLS_MAX, TRPC_BODY_BYTES_MAX } from '
 import { logHandlerError } from './http/safe-handler';
 import { guardTrpc } from './http/trpc-guard';
 import { appRouter } from './routers/_app';
+import { regionGuardFrom } from './region/region-config';
+import { gateDataRequest } from './region/region-gate';
 
 export const ROOT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -106,6 +108,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   ensureWritableDataDir(options.dataDir);
   restrictDataDir(options.dataDir);
 
+  const regionGuard = regionGuardFrom(config, log);
+  regionGuard?.start();
   const eventLoop = processEventLoop(log);
   const metrics = createMetrics(eventLoop);
   // Created once the data directory is locked (after the cluster opens).
@@ -135,7 +139,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const cluster = getCluster();
       if (cluster === undefined) return sendJson(res, 503, { status: 'starting' });
       const o = cluster.overview();
-      return sendJson(res, o.availability === 'online' ? 200 : 503, { status: o.availability, redundancy: o.redundancy, reasons: o.reasons, balance: o.balance, clusterId: o.clusterId, nodesUp: o.counts.nodesUp, nodesTotal: o.counts.nodesTotal });
+      const region = regionGuard?.status();
+      // `/healthz?role=active` answers 200 only where writes are accepted now: a standard load
+      // balancer's health check routes writers to the active region with it.
+      const wantsActive = (req.url ?? '').includes('role=active');
+      const healthy = o.availability === 'online' && (!wantsActive || region === undefined || region.writable);
+      return sendJson(res, healthy ? 200 : 503, { status: o.availability, redundancy: o.redundancy, reasons: o.reasons, balance: o.balance, clusterId: o.clusterId, nodesUp: o.counts.nodesUp, nodesTotal: o.counts.nodesTotal, ...(region === undefined ? {} : { region }) });
     }
     if (path === '/metrics') {
       void metrics.scrape().then((text) => {
@@ -158,7 +167,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     if (path === API_PREFIX || path.startsWith(`${API_PREFIX}/`)) {
       const access = authorizeDataRequest(authHolder.current, req, res);
-      if (access !== null) handleDataApi(getCluster(), req, res, access);
+      if (access !== null && !gateDataRequest(regionGuard, req, res)) handleDataApi(getCluster(), req, res, access);
       return;
     }
     if (consoleHandler === undefined) return sendJson(res, 503, { error: { code: 'Starting', message: options.withConsole ? 'the console is starting' : 'this server runs without the console' } });
@@ -200,6 +209,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const close = async (): Promise<void> => {
     await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
     setCluster(undefined);
+    regionGuard?.stop();
     auth.close();
     await cluster.close();
   };

@@ -1,6 +1,8 @@
 // The `tessera` command: dispatches subcommands and turns every known error into one clear line
 // on stderr with a non-zero exit code.
 
+import { ACA_USAGE } from './aca-commands';
+import { LOCAL_REGIONS_USAGE } from './local-regions';
 import { ACCESS_USAGE } from './access-commands';
 import { UsageError } from './args';
 import { OPERATOR_USAGE } from './operator';
@@ -13,9 +15,11 @@ const USAGE = `usage:
   ${OPERATOR_USAGE}
   ${TOPOLOGY_USAGE}
   ${ACCESS_USAGE}
+  ${ACA_USAGE}
+  ${LOCAL_REGIONS_USAGE}
   tessera help`;
 
-const KNOWN_ERRORS = new Set(['ConfigError', 'DataDirError', 'StartupError', 'UsageError', 'OperatorError']);
+const KNOWN_ERRORS = new Set(['ConfigError', 'DataDirError', 'StartupError', 'UsageError', 'OperatorError', 'AcaFileError']);
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -43,6 +47,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'sessions':
       case 'audit':
         return await (await import('./access-commands')).runAccessCommand(command, rest, (line: string) => process.stdout.write(`${line}\n`));
+      case 'local':
+        if (!rest.some((arg) => arg === '--regions' || arg.startsWith('--regions='))) throw new UsageError('tessera local needs --regions 2');
+        return await (await import('./local-regions')).runLocalRegions(rest, (line: string) => process.stdout.write(`${line}\n`));
+      case 'aca':
+        return await (await import('./aca-commands')).runAcaCommand(rest, (line: string) => process.stdout.write(`${line}\n`));
       case undefined:
       case 'help':
       case '--help':

@@ -49,3 +49,14 @@ test('server: advertised names and TLS files are optional; a bad name is reporte
   assert.equal(parseClusterConfig({}, 'cluster.yml').server, undefined);
   assert.throws(() => parseClusterConfig({ server: { advertise: ['bad name'] } }, 'cluster.yml'), /cluster\.yml: server\.advertise\.0: must be a host name or an IP address/);
 });
+
+test('region: optional; ids, URLs, arbitrator count and the poll/lease ratio are checked with the field named', () => {
+  assert.equal(parseClusterConfig({}, 'c.yml').region, undefined);
+  const region = parseClusterConfig({ region: { id: 'region-a', peers: { 'region-b': 'http://10.0.1.5:3000' }, arbitrators: ['http://aca-1:3010'] } }, 'c.yml').region;
+  assert.equal(region?.leaseMs, 6_000);
+  assert.equal(region.pollIntervalMs, 1_000);
+  assert.throws(() => parseClusterConfig({ region: { id: 'Region A', arbitrators: ['http://a:1'] } }, 'c.yml'), /c\.yml: region\.id: must be a region id/);
+  assert.throws(() => parseClusterConfig({ region: { id: 'region-a', arbitrators: [] } }, 'c.yml'), /region\.arbitrators: must list at least one arbitrator/);
+  assert.throws(() => parseClusterConfig({ region: { id: 'region-a', arbitrators: ['not a url'] } }, 'c.yml'), /region\.arbitrators\.0: must be an arbitrator URL/);
+  assert.throws(() => parseClusterConfig({ region: { id: 'region-a', arbitrators: ['http://a:1'], leaseMs: 2_000, pollIntervalMs: 1_500 } }, 'c.yml'), /region\.pollIntervalMs: must be at most half of region\.leaseMs/);
+});

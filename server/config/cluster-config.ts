@@ -4,7 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { REGION_ID_PATTERN } from '../../engine/region/aca-answer';
+import { REGION_LEASE_MS_DEFAULT } from '../../engine/region/write-lease';
 import { TOPOLOGY_LIMITS } from '../../engine/topology/topology';
+import { ACA_INSTANCES_MAX } from '../region/aca-client';
 
 const intIn = (min: number, max: number) => z.number().int(`must be an integer`).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
 
@@ -44,11 +47,22 @@ export const clusterConfigSchema = z.strictObject({
     tlsCert: z.string().min(1).max(4096).optional(),
     tlsKey: z.string().min(1).max(4096).optional(),
   }).optional(),
+  /** Multi-region (docs/REGIONS.md): this cluster's region, the others, and the arbitrators. */
+  region: z.strictObject({
+    id: z.string().regex(REGION_ID_PATTERN, 'must be a region id: lowercase letters, digits and dashes, starting with a letter'),
+    peers: z.record(z.string().regex(REGION_ID_PATTERN, 'region ids are lowercase letters, digits and dashes'), z.url('must be the region\'s client URL, such as http://10.0.1.5:3000')).default({}),
+    arbitrators: z.array(z.url('must be an arbitrator URL, such as http://aca-1:3010')).min(1, 'must list at least one arbitrator').max(ACA_INSTANCES_MAX, `must list at most ${ACA_INSTANCES_MAX} arbitrators`),
+    leaseMs: intIn(1_000, 60_000).default(REGION_LEASE_MS_DEFAULT),
+    pollIntervalMs: intIn(200, 10_000).default(1_000),
+  }).optional(),
   containers: z.record(
     z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'container names are 1-63 lowercase letters, digits, _ and -'),
     z.strictObject({ slices: sliceCount.default(4096) }),
   ).default({ default: { slices: 4096 } }),
 }).superRefine((config, ctx) => {
+  if (config.region !== undefined && config.region.pollIntervalMs * 2 > config.region.leaseMs) {
+    ctx.addIssue({ code: 'custom', path: ['region', 'pollIntervalMs'], message: `must be at most half of region.leaseMs (${config.region.leaseMs}), so a lost poll does not end the lease` });
+  }
   if (config.settings.failureDetectionTimeoutMs < 2 * config.settings.heartbeatIntervalMs) {
     ctx.addIssue({ code: 'custom', path: ['settings', 'failureDetectionTimeoutMs'], message: `must be at least twice heartbeatIntervalMs (${config.settings.heartbeatIntervalMs})` });
   }

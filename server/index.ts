@@ -29,6 +29,7 @@ import { guardTrpc } from './http/trpc-guard';
 import { appRouter } from './routers/_app';
 import { regionGuardFrom } from './region/region-config';
 import { gateDataRequest } from './region/region-gate';
+import { setRegionGuard } from './region/instance';
 
 export const ROOT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -107,9 +108,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   ensureWritableDataDir(options.dataDir);
   restrictDataDir(options.dataDir);
-
-  const regionGuard = regionGuardFrom(config, log);
+  const regionGuard = regionGuardFrom(config, options.dataDir, log);
+  setRegionGuard(regionGuard);
   regionGuard?.start();
+
   const eventLoop = processEventLoop(log);
   const metrics = createMetrics(eventLoop);
   // Created once the data directory is locked (after the cluster opens).
@@ -210,6 +212,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
     setCluster(undefined);
     regionGuard?.stop();
+    setRegionGuard(undefined);
     auth.close();
     await cluster.close();
   };

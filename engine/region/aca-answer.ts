@@ -12,6 +12,11 @@ export interface AcaAnswer {
   readonly secondary: string;
   /** Grows by one with every change an operator or the GitOps file makes. */
   readonly generation: number;
+  /**
+   * A planned switchover: set only after the active region of the previous generation
+   * confirmed that it fenced itself, so the new active need not wait out its lease.
+   */
+  readonly handoff?: boolean;
 }
 
 function shown(value: unknown): string {
@@ -33,9 +38,11 @@ export function parseAcaAnswer(value: unknown): AcaAnswerParse {
     return { ok: false, error: `generation: must be an integer in 0..${ACA_GENERATION_MAX}, got ${shown(generation)}` };
   }
   if (record['active'] === record['secondary']) return { ok: false, error: `secondary: must differ from active (both are "${String(record['active'])}")` };
-  return { ok: true, answer: { active: record['active'] as string, secondary: record['secondary'] as string, generation } };
+  const handoff = record['handoff'];
+  if (handoff !== undefined && typeof handoff !== 'boolean') return { ok: false, error: `handoff: must be true or false, got ${shown(handoff)}` };
+  return { ok: true, answer: { active: record['active'] as string, secondary: record['secondary'] as string, generation, ...(handoff === true ? { handoff: true } : {}) } };
 }
 
 export function sameAnswer(a: AcaAnswer, b: AcaAnswer): boolean {
-  return a.generation === b.generation && a.active === b.active && a.secondary === b.secondary;
+  return a.generation === b.generation && a.active === b.active && a.secondary === b.secondary && (a.handoff === true) === (b.handoff === true);
 }

@@ -27,11 +27,16 @@ export interface RegionLeaseConfig {
   readonly leaseMs: number;
   /** ρ: every clock's rate lies within [1 − ρ, 1 + ρ] of real time. */
   readonly clockRateErrorMax: number;
+  /**
+   * This region fenced itself for a planned switchover through this generation (persisted by
+   * the caller): it accepts no write at this generation or an older one, even after a restart.
+   */
+  readonly fencedThroughGeneration?: number;
 }
 
 export type RegionWriteState =
   | { readonly ok: true }
-  | { readonly ok: false; readonly reason: 'no-answer' | 'passive' | 'lease-expired' | 'waiting-out-previous-lease'; readonly detail: string; readonly retryAfterMs?: number };
+  | { readonly ok: false; readonly reason: 'no-answer' | 'passive' | 'lease-expired' | 'waiting-out-previous-lease' | 'fenced-for-handoff'; readonly detail: string; readonly retryAfterMs?: number };
 
 export type LeaseTransition = 'became-active' | 'renewed' | 'became-passive' | 'none';
 
@@ -46,8 +51,10 @@ export class RegionWriteLease {
   private leaseGeneration: number | null = null;
   private leaseUntilMs = Number.NEGATIVE_INFINITY;
   private writesFromMs = Number.POSITIVE_INFINITY;
+  private fencedThrough: number;
 
   constructor(private readonly config: RegionLeaseConfig) {
+    this.fencedThrough = config.fencedThroughGeneration ?? -1;
     if (!(config.leaseMs > 0)) throw new Error(`leaseMs: must be > 0, got ${config.leaseMs}`);
     if (!(config.clockRateErrorMax >= 0 && config.clockRateErrorMax < 0.5)) throw new Error(`clockRateErrorMax: must be in [0, 0.5), got ${config.clockRateErrorMax}`);
   }
@@ -65,6 +72,7 @@ export class RegionWriteLease {
   onPoll(sentAtMs: number, decidedAtMs: number, answers: readonly (AcaAnswer | null)[]): PollOutcome {
     const decision = decideAcaAnswer(answers, this.answer);
     const confirmed = decision.kind === 'adopt' || decision.reason === 'unchanged';
+    const previous = this.answer;
     if (decision.kind === 'adopt') this.answer = decision.answer;
     if (!confirmed || this.answer === null) return { decision, transition: 'none' };
     const answer = this.answer;
@@ -83,9 +91,13 @@ export class RegionWriteLease {
     // A new generation names this region. If it directly follows one that named this region
     // too, nobody else was active in between; otherwise wait out whoever might have been.
     const follows = this.leaseGeneration !== null && answer.generation === this.leaseGeneration + 1 && this.writesFromMs !== Number.POSITIVE_INFINITY;
+    // A planned handoff from the generation just before, which this region saw: its active
+    // fenced itself before the arbitrators were changed, so it holds no usable lease.
+    const handedOver = answer.handoff === true && previous !== null && previous.generation === answer.generation - 1;
     this.leaseGeneration = answer.generation;
     this.leaseUntilMs = sentAtMs + this.config.leaseMs;
-    if (!follows) this.writesFromMs = decidedAtMs + this.takeoverWaitMs();
+    if (handedOver) this.writesFromMs = decidedAtMs;
+    else if (!follows) this.writesFromMs = decidedAtMs + this.takeoverWaitMs();
     return { decision, transition: 'became-active' };
   }
 
@@ -94,11 +106,24 @@ export class RegionWriteLease {
     const answer = this.answer;
     if (answer === null) return { ok: false, reason: 'no-answer', detail: 'no majority of arbitrator instances has answered yet' };
     if (answer.active !== this.config.regionId) return { ok: false, reason: 'passive', detail: `region ${answer.active} is active (generation ${answer.generation})` };
+    if (answer.generation <= this.fencedThrough) return { ok: false, reason: 'fenced-for-handoff', detail: `fenced for a planned switchover at generation ${this.fencedThrough}: no writes until the arbitrators name a new generation` };
     if (nowMs >= this.leaseUntilMs) return { ok: false, reason: 'lease-expired', detail: `no majority of arbitrator instances confirmed this region for ${this.config.leaseMs} ms: fenced` };
     if (nowMs < this.writesFromMs) {
       return { ok: false, reason: 'waiting-out-previous-lease', detail: `active since generation ${answer.generation}; waiting out the previous active's lease`, retryAfterMs: this.writesFromMs - nowMs };
     }
     return { ok: true };
+  }
+
+  /**
+   * Fences this region for a planned switchover: no write from now on at the current
+   * generation. Returns that generation (the caller persists it before it says so), or null
+   * when this region is not the active one.
+   */
+  fenceForHandoff(): number | null {
+    const answer = this.answer;
+    if (answer === null || answer.active !== this.config.regionId) return null;
+    this.fencedThrough = Math.max(this.fencedThrough, answer.generation);
+    return this.fencedThrough;
   }
 
   current(): AcaAnswer | null {

@@ -23,6 +23,10 @@ export interface RegionLeaseSimConfig {
   readonly lossRate: number;
   /** Flips happen in the first part of the run; the rest is quiet, for the liveness check. */
   readonly flipsMax: number;
+  /** Share of flips that are planned switchovers (fence the old active, then hand off). */
+  readonly plannedShare?: number;
+  /** A broken operator for the canary: hands off without fencing the old active first. */
+  readonly handoffWithoutFence?: boolean;
   /** Builds each region's lease; tests pass a broken one to prove the checks can fail. */
   readonly makeLease?: (config: RegionLeaseConfig) => RegionWriteLease;
 }
@@ -47,6 +51,7 @@ export interface RegionLeaseSimResult {
   readonly finalActive: string;
   /** Milliseconds the final active region could write in the quiet last quarter of the run. */
   readonly writableAtEndMs: number;
+  readonly plannedFlips: number;
 }
 
 const REGIONS = ['region-a', 'region-b'] as const;
@@ -94,9 +99,23 @@ export function runRegionLeaseSim(config: RegionLeaseSimConfig): RegionLeaseSimR
 
   // The operator: reads the newest generation it can see, then sends generation + 1 naming the
   // other region to every instance; each update may be delayed, lost, or hit a down instance.
+  // A planned flip first asks the old active region to fence itself and hands off only once
+  // it confirmed (retrying a lost request); a refused fence makes it an ordinary flip.
   let flips = 0;
+  let plannedFlips = 0;
   let finalActive = 'region-a';
   const flipWindowMs = config.durationMs * 0.6;
+  const sendToInstances = (next: AcaAnswer): void => {
+    instanceAnswers.forEach((_, index) => {
+      const arrival = queue.nowMs() + delay() * (random.nextFloat() < 0.2 ? 10 : 1);
+      const dropped = lost();
+      queue.schedule(arrival, () => {
+        if (dropped || instanceDown[index] === true) return;
+        const current = instanceAnswers[index];
+        if (current !== undefined && next.generation > current.generation) instanceAnswers = instanceAnswers.map((a, i) => (i === index ? next : a));
+      });
+    });
+  };
   const scheduleFlip = (): void => {
     if (flips >= config.flipsMax) return;
     queue.schedule(queue.nowMs() + 2_000 + random.nextInt(8_000), () => {
@@ -106,15 +125,28 @@ export function runRegionLeaseSim(config: RegionLeaseSimConfig): RegionLeaseSimR
       const active = newest.active === 'region-a' ? 'region-b' : 'region-a';
       const next: AcaAnswer = { active, secondary: active === 'region-a' ? 'region-b' : 'region-a', generation: newest.generation + 1 };
       finalActive = active;
-      instanceAnswers.forEach((_, index) => {
-        const arrival = queue.nowMs() + delay() * (random.nextFloat() < 0.2 ? 10 : 1);
-        const dropped = lost();
-        queue.schedule(arrival, () => {
-          if (dropped || instanceDown[index] === true) return;
-          const current = instanceAnswers[index];
-          if (current !== undefined && next.generation > current.generation) instanceAnswers = instanceAnswers.map((a, i) => (i === index ? next : a));
-        });
-      });
+      const planned = random.nextFloat() < (config.plannedShare ?? 0);
+      const old = regions.find((r) => r.id === newest.active);
+      if (!planned || old === undefined) {
+        sendToInstances(next);
+      } else if (config.handoffWithoutFence === true) {
+        plannedFlips++;
+        sendToInstances({ ...next, handoff: true });
+      } else {
+        plannedFlips++;
+        const attempt = (tries: number): void => {
+          if (lost()) { if (tries > 1) queue.schedule(queue.nowMs() + 1_000, () => attempt(tries - 1)); return; }
+          queue.schedule(queue.nowMs() + delay(), () => {
+            const fenced = old.lease.fenceForHandoff();
+            if (lost()) { if (tries > 1) queue.schedule(queue.nowMs() + 1_000, () => attempt(tries - 1)); return; }
+            queue.schedule(queue.nowMs() + delay(), () => {
+              // Hand off only from the generation that was fenced; otherwise an ordinary flip.
+              sendToInstances(fenced === newest.generation ? { ...next, handoff: true } : next);
+            });
+          });
+        };
+        attempt(5);
+      }
       scheduleFlip();
     });
   };
@@ -158,5 +190,5 @@ export function runRegionLeaseSim(config: RegionLeaseSimConfig): RegionLeaseSimR
       firstOverlapAtMs ??= t;
     }
   }
-  return { overlapMs, firstOverlapAtMs, writableMs, flips, finalActive, writableAtEndMs };
+  return { overlapMs, firstOverlapAtMs, writableMs, flips, finalActive, writableAtEndMs, plannedFlips };
 }

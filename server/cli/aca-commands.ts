@@ -8,11 +8,12 @@ import { REGION_ID_PATTERN } from '../../engine/region/aca-answer';
 import { majorityView, pollAll, setActive } from '../region/aca-client';
 import { startAcaServer } from '../region/aca-server';
 import { intFlag, parseFlags, stringFlag, UsageError } from './args';
-import { OperatorError, type Output } from './operator';
+import { connect, OperatorError, type Output } from './operator';
 
 export const ACA_USAGE = `tessera aca start --state-file F [--port N] [--host H] [--instance NAME] [--watch FILE] [--token-file F] [--active R --secondary R]
   tessera aca status --server URL [--server URL ...] [--json]
-  tessera aca set --active REGION [--secondary REGION] --server URL [--server URL ...]   (token in TESSERA_ACA_TOKEN)`;
+  tessera aca set --active REGION [--secondary REGION] --server URL [--server URL ...] [--planned --from URL]
+      (ACA token in TESSERA_ACA_TOKEN; --planned fences the active region at --from first, with an admin API token in TESSERA_TOKEN)`;
 
 export const ACA_TOKEN_ENV = 'TESSERA_ACA_TOKEN';
 export const ACA_PORT_DEFAULT = 3010;
@@ -93,7 +94,7 @@ export async function runAcaCommand(argv: readonly string[], out: Output): Promi
     return view.kind === 'adopt' ? 0 : 1;
   }
   if (sub === 'set') {
-    const { flags } = parseFlags(rest, { active: 'string', secondary: 'string' });
+    const { flags } = parseFlags(rest, { active: 'string', secondary: 'string', planned: 'boolean', from: 'string' });
     const active = regionFlag(flags, 'active');
     if (active === undefined) throw new UsageError('aca set needs --active REGION');
     if (servers.length === 0) throw new UsageError('aca set needs --server URL for every instance');
@@ -103,8 +104,17 @@ export async function runAcaCommand(argv: readonly string[], out: Output): Promi
     const secondary = regionFlag(flags, 'secondary') ?? (current.kind === 'adopt' ? (current.answer.active === active ? current.answer.secondary : current.answer.active) : undefined);
     if (secondary === undefined) throw new UsageError('--secondary is needed: the instances give no majority answer to take it from');
     if (secondary === active) throw new UsageError('--secondary must differ from --active');
-    const result = await setActive(servers, active, secondary, token).catch((error: unknown) => { throw new OperatorError((error as Error).message); });
-    out(`generation ${result.answer.generation}: active ${active}, secondary ${secondary}: taken by ${result.accepted.length} of ${servers.length}`);
+    let handoffFrom: { fencedGeneration: number } | undefined;
+    if (flags.has('planned')) {
+      const from = flags.get('from');
+      if (typeof from !== 'string') throw new UsageError('--planned needs --from URL: the active region\'s server, which fences itself first');
+      const api = await connect(from, 'admin');
+      const fenced = await api.mutate<{ generation: number; writesDrained: number; writesStillRunning: number }>('region.fence');
+      out(`${from}: fenced at generation ${fenced.generation}; ${fenced.writesDrained} write(s) drained${fenced.writesStillRunning > 0 ? `, ${fenced.writesStillRunning} still running` : ''}`);
+      handoffFrom = { fencedGeneration: fenced.generation };
+    }
+    const result = await setActive(servers, active, secondary, token, handoffFrom === undefined ? {} : { handoffFrom }).catch((error: unknown) => { throw new OperatorError((error as Error).message); });
+    out(`generation ${result.answer.generation}${result.answer.handoff === true ? ' (planned handoff: no takeover wait)' : ''}: active ${active}, secondary ${secondary}: taken by ${result.accepted.length} of ${servers.length}`);
     for (const r of result.refused) out(`  ${r.url}: ${r.error}`);
     if (!result.majority) throw new OperatorError(`only ${result.accepted.length} of ${servers.length} instances took generation ${result.answer.generation}: no majority yet; run it again when they are reachable`);
     return 0;

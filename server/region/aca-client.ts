@@ -47,13 +47,25 @@ export interface SetResult {
  * Names `active` (and `secondary`) at the next generation on every instance: one above the
  * newest generation any reachable instance holds. Succeeds when a majority accepted it.
  */
-export async function setActive(urls: readonly string[], active: string, secondary: string, token: string, timeoutMs = ACA_POLL_TIMEOUT_MS): Promise<SetResult> {
+export interface SetOptions {
+  /** A planned switchover: the previous active confirmed it fenced itself at `fencedGeneration`. */
+  readonly handoffFrom?: { readonly fencedGeneration: number };
+  readonly timeoutMs?: number;
+}
+
+export async function setActive(urls: readonly string[], active: string, secondary: string, token: string, options: SetOptions = {}): Promise<SetResult> {
+  const timeoutMs = options.timeoutMs ?? ACA_POLL_TIMEOUT_MS;
   const polled = await pollAll(urls, timeoutMs);
   const generations = polled.flatMap((p) => (p.answer === null ? [] : [p.answer.generation]));
   if (generations.length < majorityOf(urls.length)) {
     throw new Error(`only ${generations.length} of ${urls.length} ACA instances answered; a change needs ${majorityOf(urls.length)}`);
   }
-  const answer: AcaAnswer = { active, secondary, generation: Math.max(...generations) + 1 };
+  const newest = Math.max(...generations);
+  const fenced = options.handoffFrom?.fencedGeneration;
+  // A handoff is only true of the generation that was fenced: if the arbitrators moved on
+  // meanwhile, the fence says nothing about the newer active, so this must not claim it.
+  if (fenced !== undefined && newest !== fenced) throw new Error(`the old active fenced generation ${fenced}, but the arbitrators are at generation ${newest}: no handoff; run an ordinary set`);
+  const answer: AcaAnswer = { active, secondary, generation: newest + 1, ...(fenced === undefined ? {} : { handoff: true }) };
   const accepted: string[] = [];
   const refused: { url: string; error: string }[] = [];
   await Promise.all(urls.map(async (url) => {

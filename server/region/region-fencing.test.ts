@@ -79,3 +79,44 @@ test('a region writes under the arbitrators\' lease, redirects when passive, wai
   assert.match(((await fenced.json()) as { error: { code: string; message: string } }).error.message, /fenced/);
   assert.match(server.output(), /region region-a: passive/);
 });
+
+test('a planned switchover: the active region fences itself (and stays fenced across a restart) before the arbitrators hand off', async () => {
+  const acas: AcaServer[] = [];
+  for (let i = 1; i <= 3; i++) acas.push(await startAcaServer({ instance: `p-${i}`, host: '127.0.0.1', port: 0, stateFile: join(dir, `p-${i}.json`), initial: { active: 'region-a', secondary: 'region-b', generation: 1 }, token: ACA_TOKEN, log: () => {} }));
+  arbitrators.push(...acas);
+  const urls = acas.map((a) => a.url);
+  const config = join(dir, 'planned.yml');
+  writeFileSync(config, ['containers:', '  default:', '    slices: 64', 'region:', '  id: region-a', '  peers:', '    region-b: http://127.0.0.1:39998', '  arbitrators:', ...urls.map((u) => `    - ${u}`), '  leaseMs: 2000', '  pollIntervalMs: 300', ''].join('\n'));
+  const dataDir = join(dir, 'planned-data');
+  let region = await spawnServer(dataDir, { [BOOTSTRAP_TOKEN_ENV]: TEST_API_TOKEN }, ['--config', config]);
+  try {
+    const put = (key: string): Promise<Response> => fetch(`${region.url}/api/v1/containers/default/objects/${key}`, { method: 'PUT', headers: TEST_AUTH_HEADERS, body: key, redirect: 'manual' });
+    await until('writes', async () => ((await put('p1')).status === 200 ? true : undefined));
+    const fence = await fetch(`${region.url}/api/trpc/region.fence`, { method: 'POST', headers: { ...TEST_AUTH_HEADERS, 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(fence.status, 200, await fence.clone().text());
+    const fenced = ((await fence.json()) as { result: { data: { generation: number } } }).result.data;
+    assert.equal(fenced.generation, 1);
+    const refused = await put('p2');
+    assert.equal(refused.status, 503);
+    assert.match(((await refused.json()) as { error: { message: string } }).error.message, /fenced for a planned switchover/);
+
+    // A restart keeps the fence, although the arbitrators still name region-a at generation 1.
+    await region.stop();
+    region = await spawnServer(dataDir, { [BOOTSTRAP_TOKEN_ENV]: TEST_API_TOKEN }, ['--config', config]);
+    await until('the region to read the arbitrators again', async () => (((await (await fetch(`${region.url}/healthz`)).json()) as { region?: { role: string } }).region?.role === 'active' ? true : undefined));
+    await new Promise((r) => setTimeout(r, 2_500));
+    assert.equal((await put('p3')).status, 503, 'still fenced after the restart and past the takeover wait');
+
+    // The handoff names region-b at generation 2; a handoff claimed from another generation is refused.
+    await assert.rejects(setActive(urls, 'region-b', 'region-a', ACA_TOKEN, { handoffFrom: { fencedGeneration: 7 } }), /fenced generation 7, but the arbitrators are at generation 1/);
+    const handoff = await setActive(urls, 'region-b', 'region-a', ACA_TOKEN, { handoffFrom: { fencedGeneration: 1 } });
+    assert.equal(handoff.answer.handoff, true);
+    await until('the redirect to region-b', async () => ((await put('p4')).status === 307 ? true : undefined));
+
+    // Named active again at a newer generation, region-a is no longer bound by the old fence.
+    await setActive(urls, 'region-a', 'region-b', ACA_TOKEN);
+    await until('writes at generation 3', async () => ((await put('p5')).status === 200 ? true : undefined));
+  } finally {
+    await region.stop();
+  }
+});

@@ -17,7 +17,11 @@ export function gateDataRequest(guard: RegionGuard | undefined, req: IncomingMes
   res.setHeader(REGION_ROLE_HEADER, `${status.id}; ${status.role}`);
   if (!WRITE_METHODS.has(req.method ?? 'GET')) return false;
   const state = guard.writeState();
-  if (state.ok) return false;
+  if (state.ok) {
+    const release = guard.writeAdmitted();
+    res.once('close', release);
+    return false;
+  }
   const body = (code: string, message: string, extra: Record<string, unknown> = {}): string => JSON.stringify({ error: { code, message, region: status.id, role: status.role, ...extra } });
   if (state.reason === 'passive') {
     const active = guard.activeUrl();

@@ -3,7 +3,9 @@
 // change of role, and says whether a write may be accepted now. The lease is engine code; this
 // is only its clock, its timer and its network.
 
+import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { writeSecretFile } from '../auth/secure-file';
 import type { AcaAnswer } from '../../engine/region/aca-answer';
 import { RegionWriteLease, type RegionWriteState } from '../../engine/region/write-lease';
 import { ACA_POLL_TIMEOUT_MS, pollAll, type InstanceAnswer } from './aca-client';
@@ -16,6 +18,21 @@ export interface RegionConfig {
   readonly leaseMs: number;
   readonly pollIntervalMs: number;
   readonly clockRateErrorMax: number;
+  /** Where the region keeps its handoff fence (so a restart stays fenced), in the data dir. */
+  readonly stateFile?: string;
+}
+
+/** How long a handoff fence waits for the writes already admitted to finish. */
+export const FENCE_DRAIN_TIMEOUT_MS = 10_000;
+
+export type FenceResult =
+  | { readonly ok: true; readonly generation: number; readonly writesDrained: number; readonly writesStillRunning: number }
+  | { readonly ok: false; readonly error: string };
+
+function readFencedThrough(path: string | undefined): number | undefined {
+  if (path === undefined || !existsSync(path)) return undefined;
+  const parsed = JSON.parse(readFileSync(path, 'utf8')) as { fencedThroughGeneration?: unknown };
+  return typeof parsed.fencedThroughGeneration === 'number' ? parsed.fencedThroughGeneration : undefined;
 }
 
 export interface RegionStatus {
@@ -35,9 +52,11 @@ export class RegionGuard {
   private polling = false;
   private lastPoll: { atMs: number; answers: readonly InstanceAnswer[] } | null = null;
   private lastRole: string = 'unknown';
+  private writesInFlight = 0;
 
   constructor(readonly config: RegionConfig, private readonly log: (line: string) => void, private readonly nowMs: () => number = () => performance.now()) {
-    this.lease = new RegionWriteLease({ regionId: config.id, leaseMs: config.leaseMs, clockRateErrorMax: config.clockRateErrorMax });
+    const fencedThroughGeneration = readFencedThrough(config.stateFile);
+    this.lease = new RegionWriteLease({ regionId: config.id, leaseMs: config.leaseMs, clockRateErrorMax: config.clockRateErrorMax, ...(fencedThroughGeneration === undefined ? {} : { fencedThroughGeneration }) });
   }
 
   start(): void {
@@ -72,6 +91,30 @@ export class RegionGuard {
     } finally {
       this.polling = false;
     }
+  }
+
+  /** A write the gate let through: counted until its response closes (for the fence's drain). */
+  writeAdmitted(): () => void {
+    this.writesInFlight++;
+    let released = false;
+    return () => { if (!released) { released = true; this.writesInFlight--; } };
+  }
+
+  /**
+   * A planned switchover's first step: stop accepting writes at the current generation, persist
+   * that (a restart stays fenced), and wait for the writes already admitted to finish. Only
+   * then may the arbitrators hand the active role over without a takeover wait.
+   */
+  async fenceForHandoff(): Promise<FenceResult> {
+    await this.pollOnce();
+    const before = this.writesInFlight;
+    const generation = this.lease.fenceForHandoff();
+    if (generation === null) return { ok: false, error: `region ${this.config.id} is not the active region (${this.lease.current()?.active ?? 'no answer yet'} is)` };
+    if (this.config.stateFile !== undefined) writeSecretFile(this.config.stateFile, `${JSON.stringify({ fencedThroughGeneration: generation })}\n`);
+    this.log(`region ${this.config.id}: fenced for a planned switchover at generation ${generation}; draining ${before} write(s)`);
+    const deadline = this.nowMs() + FENCE_DRAIN_TIMEOUT_MS;
+    while (this.writesInFlight > 0 && this.nowMs() < deadline) await new Promise((r) => setTimeout(r, 20));
+    return { ok: true, generation, writesDrained: before - this.writesInFlight, writesStillRunning: this.writesInFlight };
   }
 
   writeState(): RegionWriteState {

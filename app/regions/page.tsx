@@ -1,0 +1,5 @@
+import { RegionsView } from '@/components/regions/regions-view';
+
+export default function RegionsPage() {
+  return <RegionsView />;
+}

@@ -1,5 +1,7 @@
-// lmdb in the load generator's own process: one durable copy. `await db.put` resolves once its
-// transaction is committed and flushed (lmdb batches concurrent puts into one commit); gets are
+// lmdb in the load generator's own process: one durable copy, opened as Tessera's LmdbStore
+// opens its drives (overlappingSync). With overlappingSync `db.put` resolves once its batch is
+// committed, before the fsync: each put then awaits `db.flushed`, as LmdbStore does, so it is
+// answered only once durable (concurrent puts share a commit and its fsync). Gets are
 // `getBinaryFast`, synchronous on this one thread.
 
 import { open, type Database } from 'lmdb';
@@ -9,12 +11,13 @@ export class LmdbDriver implements Driver {
   private readonly db: Database<Buffer, string>;
 
   constructor(dir: string) {
-    this.db = open<Buffer, string>({ path: dir, encoding: 'binary', compression: false });
+    this.db = open<Buffer, string>({ path: dir, encoding: 'binary', compression: false, overlappingSync: true });
   }
 
   async put(key: string, value: Uint8Array): Promise<void> {
     const ok = await this.db.put(key, Buffer.from(value.buffer, value.byteOffset, value.byteLength));
     if (!ok) throw new Error(`put ${key}: not written`);
+    await this.db.flushed;
   }
 
   get(key: string): Promise<number> {

@@ -23,7 +23,7 @@ export interface BenchMode {
 
 export const FULL_MODE: BenchMode = {
   name: 'full', phaseMs: 5_000, warmupMs: 1_000, keys: 10_000, loadCapMs: 30_000,
-  largeKeys: 1_000_000, largeLoadCapMs: 150_000,
+  largeKeys: 1_000_000, largeLoadCapMs: 120_000,
   migrationObjects: 1_000, migrationObjectBytes: 32_768, simSeeds: 5,
 };
 

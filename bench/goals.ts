@@ -27,7 +27,7 @@ function missingOf(results: Omit<BenchResults, 'goals'>, ...systems: SystemName[
     const system = results.systems[s];
     return system === undefined || system.skipped !== null || Object.keys(system.phases).length === 0;
   });
-  return gone.length === 0 ? 'a phase had no successful requests' : gone.map((s) => `${SYSTEM_LABELS[s]}: ${results.systems[s]?.skipped ?? 'not run'}`).join('; ');
+  return gone.length === 0 ? 'no request completed inside a measured window: the system stalled or failed' : gone.map((s) => `${SYSTEM_LABELS[s]}: ${results.systems[s]?.skipped ?? 'not run'}`).join('; ');
 }
 
 export function judgeGoals(r: Omit<BenchResults, 'goals'>): GoalResult[] {

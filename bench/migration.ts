@@ -3,10 +3,10 @@
 // Rates are reported with the client write rate of the same run as the baseline, because the
 // absolute numbers depend on the machine.
 //
-//   npm run bench -- --objects 2000 --object-bytes 32768
-//   node --import tsx bench/migration.ts --objects N --object-bytes B --writers W
+//   node --import tsx bench/migration.ts --objects N --object-bytes B --writers W [--json-out FILE]
+// (`npm run bench` runs it with its mode's sizes and reads the figures from --json-out.)
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,7 +15,7 @@ import { EmbeddedCluster } from '../server/cluster/embedded-cluster';
 import { ROOT_DIR } from '../server/index';
 import { until } from '../server/testing/until';
 
-const { values } = parseArgs({ options: { objects: { type: 'string', default: '2000' }, 'object-bytes': { type: 'string', default: '32768' }, writers: { type: 'string', default: '8' } }, strict: false });
+const { values } = parseArgs({ options: { objects: { type: 'string', default: '2000' }, 'object-bytes': { type: 'string', default: '32768' }, writers: { type: 'string', default: '8' }, 'json-out': { type: 'string' } }, strict: false });
 const OBJECTS = Number(values.objects);
 const OBJECT_BYTES = Number(values['object-bytes']);
 const WRITERS = Number(values.writers);
@@ -71,6 +71,14 @@ async function main(): Promise<void> {
       ['drive failure: re-protected', `${rebuiltMB.toFixed(1)} MB in ${rebuildSeconds.toFixed(2)} s`],
       ['rebuild rate', `${(rebuiltMB / rebuildSeconds).toFixed(2)} MB/s = ${(rebuiltMB / rebuildSeconds / writeMBps).toFixed(2)} × client write rate`],
     ];
+    if (typeof values['json-out'] === 'string') {
+      writeFileSync(values['json-out'], JSON.stringify({
+        objects: OBJECTS, objectBytes: OBJECT_BYTES, loadSeconds, writeMBps,
+        plannedMoves: op?.plannedMoves ?? null, idealMoves: op?.idealMoves ?? null,
+        migratedMB, migrationSeconds: scaleSeconds, migrationMBps: migratedMB / scaleSeconds,
+        rebuiltMB, rebuildSeconds, rebuildMBps: rebuiltMB / rebuildSeconds,
+      }));
+    }
     console.log('| measure | value |\n|---|---|');
     for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
   } finally {

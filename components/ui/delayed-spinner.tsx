@@ -21,7 +21,7 @@ export function DelayedSpinner({ active, label }: { active: boolean; label: stri
   const shown = useDelayed(active);
   if (!shown) return null;
   return (
-    <span role="status" aria-label={label} className="inline-flex items-center gap-2 text-sm text-slate-500 dark:text-slate-400">
+    <span role="progressbar" aria-label={label} className="inline-flex items-center gap-2 text-sm text-slate-500 dark:text-slate-400">
       <span aria-hidden="true" className="inline-block h-4 w-4 animate-spin rounded-full border-2 border-slate-300 border-t-slate-700 dark:border-slate-700 dark:border-t-slate-200" />
       {label}
     </span>

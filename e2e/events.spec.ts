@@ -44,7 +44,20 @@ test('events export as CSV and JSON with the page filter', async ({ page }) => {
   expect(events.map((e) => e.code)).toEqual(['cluster.bootstrapped']);
 });
 
-test('the events list pages past 200 by cursor, and a bad link value is named, not sent', async ({ page }) => {
+test('older pages are reached by cursor (kept in the URL), and a bad link value is named, not sent', async ({ page }) => {
+  const input = encodeURIComponent(JSON.stringify({ pageSize: 2, cursor: null }));
+  const newest = await (await page.request.get(`/api/trpc/events.query?input=${input}`)).json() as { result: { data: { events: Array<{ index: number; seq: number; message: string }> } } };
+  const [first, second] = newest.result.data.events;
+  expect(second).toBeDefined();
+  // The page after the newest event: the older page starts with the second newest.
+  await page.goto(`/events?cursor=${first?.index ?? 0}.${first?.seq ?? 0}`);
+  const rows = page.getByRole('table', { name: 'events' }).locator('tbody tr');
+  await expect(rows.first()).toContainText(second?.message ?? '');
+  await expect(page.getByLabel('events summary')).toContainText('older page');
+  await page.getByRole('button', { name: 'Newest events' }).click();
+  await expect(page).not.toHaveURL(/cursor=/);
+  await expect(rows.first()).toContainText(first?.message ?? '');
+
   await page.goto('/events?severity=loud');
   await expect(page.getByRole('alert').filter({ hasText: 'Ignored in the link: severity' })).toBeVisible();
   await expect(page.getByRole('table', { name: 'events' })).toContainText('cluster.bootstrapped');

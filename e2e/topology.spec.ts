@@ -23,10 +23,13 @@ test('the drives page shows the drive model and MTTDL; a failed drive is re-prot
 
   page.once('dialog', (dialog) => { void dialog.accept(drive); });
   await page.getByRole('button', { name: `Replace ${drive}` }).click();
-  await expect(row).toContainText('ok', { timeout: 30_000 });
+  // The new drive is empty: it rebuilds (not "ok") until the rebalance has given its VN copies back.
+  await expect(page.getByLabel(`${drive} state`)).toHaveText('rebuilding', { timeout: 30_000 });
   await page.goto('/operations');
   const recent = page.getByRole('table', { name: 'Recent operations' });
   await expect(recent.locator('tbody tr').filter({ hasText: 'rebalance' }).first()).toContainText('done', { timeout: 60_000 });
+  await page.goto('/drives');
+  await expect(page.getByLabel(`${drive} state`)).toHaveText('ok');
 });
 
 test('scale-out from the console: the preview gives moves against ideal, the form names a bad field, the operation runs to done', async ({ page }) => {
@@ -43,6 +46,9 @@ test('scale-out from the console: the preview gives moves against ideal, the for
   await form.getByRole('button', { name: 'Scale out' }).click();
   const recent = page.getByRole('table', { name: 'Recent operations' });
   await expect(recent.locator('tbody tr').filter({ hasText: 'scale-out node-4' })).toContainText('done', { timeout: 90_000 });
+  // The preview plans again once the operation is over: the next node, and Scale out enabled.
+  await expect(page.getByLabel('Scale-out preview')).toContainText(/adds node-5; \d+ copy moves/);
+  await expect(form.getByRole('button', { name: 'Scale out' })).toBeEnabled();
 
   await page.goto('/');
   await expect(page.getByText('node-4').first()).toBeVisible();

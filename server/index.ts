@@ -23,6 +23,7 @@ import { API_PREFIX, handleDataApi } from './http/data-api';
 import { createMetrics } from './http/metrics';
 import { processEventLoop } from './runtime/event-loop-monitor';
 import { frontDoor } from './http/front-door';
+import { sendConsoleStarting } from './http/starting-page';
 import { HTTP_SERVER_OPTIONS, TRPC_BATCH_CALLS_MAX, TRPC_BODY_BYTES_MAX } from './http/limits';
 import { logHandlerError } from './http/safe-handler';
 import { guardTrpc } from './http/trpc-guard';
@@ -172,7 +173,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (access !== null && !gateDataRequest(regionGuard, req, res)) handleDataApi(getCluster(), req, res, access);
       return;
     }
-    if (consoleHandler === undefined) return sendJson(res, 503, { error: { code: 'Starting', message: options.withConsole ? 'the console is starting' : 'this server runs without the console' } });
+    if (consoleHandler === undefined) return sendConsoleStarting(req, res, options.withConsole);
     void consoleHandler(req, res).catch((error: unknown) => {
       log(`console request failed: ${String(error)}`);
       if (!res.headersSent) sendJson(res, 500, { error: { code: 'ConsoleError', message: 'internal error' } });

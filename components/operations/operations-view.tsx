@@ -6,6 +6,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTRPC } from '../trpc';
 import { Badge } from '../badge';
+import { confirmAction, confirmByTypingName } from '../ui/confirm';
+import { QueryError } from '../ui/query-error';
+import { Skeleton } from '../ui/skeleton';
 import { ScaleOutPanel } from './scale-out-panel';
 
 const ROLE_RANK = { viewer: 0, operator: 1, admin: 2 } as const;
@@ -18,6 +21,8 @@ export function OperationsView() {
   const overview = useQuery({ ...trpc.cluster.overview.queryOptions(), refetchInterval: 1_000 });
   const nodeStates = useQuery({ ...trpc.operations.nodeStates.queryOptions(), refetchInterval: 1_000 });
   const [reason, setReason] = useState('');
+  /** What the last typed-name confirmation said when the name did not match. */
+  const [mismatch, setMismatch] = useState<string | null>(null);
   const refresh = async (): Promise<void> => { await queryClient.invalidateQueries(); };
   const options = { onSuccess: refresh };
   const clusterOffline = useMutation(trpc.operations.clusterOffline.mutationOptions(options));
@@ -30,7 +35,7 @@ export function OperationsView() {
   const canOperate = ROLE_RANK[role] >= ROLE_RANK.operator;
   const why = reason.trim() === '' ? 'operator request from the console' : reason.trim();
   const failures = [clusterOffline, clusterOnline, nodeOffline, nodeOnline, nodeFail, decommission].filter((m) => m.isError);
-  const confirmThen = (question: string, action: () => void): void => { if (window.confirm(question)) action(); };
+  const confirmThen = (question: string, action: () => void): void => { setMismatch(null); if (confirmAction(question)) action(); };
   const o = overview.data;
   return (
     <div className="flex flex-col gap-6">
@@ -38,6 +43,8 @@ export function OperationsView() {
       {me.data !== undefined && me.data !== null && <p className="text-sm text-slate-500">Signed in as {me.data.user} ({me.data.role}).{canOperate ? '' : ' Operations need the operator role.'}</p>}
       <section aria-label="Cluster state" className="flex flex-col gap-2">
         <h2 className="text-lg font-semibold">Cluster</h2>
+        {overview.isError && <QueryError what="the cluster state" error={overview.error} onRetry={() => void overview.refetch()} retrying={overview.isFetching} />}
+        {o === undefined && !overview.isError && <Skeleton label="loading the cluster state" className="h-6 w-72" />}
         {o !== undefined && (
           <div className="flex flex-wrap items-center gap-2">
             <Badge tone={o.availability === 'online' ? 'good' : 'bad'}>{o.availability}</Badge>
@@ -52,16 +59,19 @@ export function OperationsView() {
           <button type="button" className={buttonClass} disabled={!canOperate || o?.availability === 'offline'}
             onClick={() => confirmThen('Take the whole cluster offline? It stops serving reads and writes.', () => clusterOffline.mutate({ reason: why }))}>Take cluster offline</button>
           <button type="button" className={buttonClass} disabled={!canOperate || o?.availability === 'online'}
-            onClick={() => clusterOnline.mutate({ reason: why })}>Bring cluster online</button>
+            onClick={() => confirmThen('Bring the whole cluster online? It serves reads and writes again.', () => clusterOnline.mutate({ reason: why }))}>Bring cluster online</button>
         </div>
       </section>
       <section aria-label="Nodes" className="flex flex-col gap-2">
         <h2 className="text-lg font-semibold">Nodes</h2>
-        <table className="w-full max-w-3xl text-left text-sm">
+        {nodeStates.isError && <QueryError what="node states" error={nodeStates.error} onRetry={() => void nodeStates.refetch()} retrying={nodeStates.isFetching} />}
+        {o === undefined && !overview.isError && <Skeleton label="loading nodes" className="h-24 max-w-3xl" />}
+        {mismatch !== null && <p role="alert" className="text-sm text-red-600">{mismatch}</p>}
+        <table aria-label="nodes" className="w-full max-w-3xl text-left text-sm">
           <thead><tr><th>Node</th><th>Seen as</th><th>Admin state</th><th>Actions</th></tr></thead>
           <tbody>
             {(o?.nodes ?? []).map((node) => {
-              const admin = nodeStates.data?.[node.id] ?? '?';
+              const admin = nodeStates.data?.[node.id] ?? '…';
               return (
                 <tr key={node.id}>
                   <td className="py-1">{node.id}</td>
@@ -71,13 +81,15 @@ export function OperationsView() {
                     <button type="button" className={buttonClass} disabled={!canOperate || admin === 'offline'} aria-label={`Take ${node.id} offline`}
                       onClick={() => confirmThen(`Take ${node.id} offline? Its slices fail over to their secondaries.`, () => nodeOffline.mutate({ nodeId: node.id, reason: why }))}>Take offline</button>
                     <button type="button" className={buttonClass} disabled={!canOperate || (admin !== 'offline' && node.state === 'up')} aria-label={`Bring ${node.id} online`}
-                      onClick={() => nodeOnline.mutate({ nodeId: node.id, reason: why })}>Bring online</button>
+                      onClick={() => confirmThen(`Bring ${node.id} online? It takes slice roles again once it has caught up.`, () => nodeOnline.mutate({ nodeId: node.id, reason: why }))}>Bring online</button>
                     <button type="button" className={buttonClass} disabled={!canOperate || node.state !== 'up'} aria-label={`Fail ${node.id} (drill)`}
                       onClick={() => confirmThen(`Failover drill: stop ${node.id} as if it crashed?`, () => nodeFail.mutate({ nodeId: node.id }))}>Fail (drill)</button>
                     <button type="button" className={buttonClass} disabled={!canOperate || admin === 'draining'} aria-label={`Decommission ${node.id}`}
                       onClick={() => {
-                        // Removing a node is destructive: the operator types its name.
-                        if (window.prompt(`Decommission ${node.id}? Its slices move to the other nodes, then it leaves the cluster. Type ${node.id} to confirm.`) === node.id) decommission.mutate({ nodeId: node.id });
+                        // Removing a node is destructive: the operator types its name, and hears when it does not match.
+                        const answer = confirmByTypingName(node.id, `Decommission ${node.id}? Its slices move to the other nodes, then it leaves the cluster.`);
+                        setMismatch(answer.kind === 'mismatch' ? answer.message : null);
+                        if (answer.kind === 'confirmed') decommission.mutate({ nodeId: node.id });
                       }}>Decommission</button>
                   </td>
                 </tr>

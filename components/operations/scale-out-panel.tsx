@@ -3,9 +3,13 @@
 // operator confirms, then the running operation's progress (moves, bytes, rate, ETA) with a
 // cancel, and the recent operations below. Polls once a second while something runs.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTRPC } from '../trpc';
 import { Badge } from '../badge';
+import { confirmAction } from '../ui/confirm';
+import { DelayedSpinner } from '../ui/delayed-spinner';
+import { QueryError } from '../ui/query-error';
+import { Skeleton } from '../ui/skeleton';
 
 const buttonClass = 'rounded border border-slate-400 px-2 py-1 text-sm disabled:opacity-40 hover:bg-slate-100 dark:hover:bg-slate-900';
 const inputClass = 'w-20 rounded border border-slate-300 bg-transparent px-2 py-1 text-right dark:border-slate-700';
@@ -33,6 +37,7 @@ export function ScaleOutPanel({ canOperate }: { canOperate: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState<Record<Field['key'], string>>({ nodes: '1', vnsPerNode: '4', drivesPerNode: '4' });
+  const [rebalanceNote, setRebalanceNote] = useState<string | null>(null);
   const problems = FIELDS.flatMap((f) => {
     const text = draft[f.key].trim();
     const value = Number(text);
@@ -40,12 +45,23 @@ export function ScaleOutPanel({ canOperate }: { canOperate: boolean }) {
   });
   const shape = { nodes: Number(draft.nodes), vnsPerNode: Number(draft.vnsPerNode), drivesPerNode: Number(draft.drivesPerNode) };
   const preview = useQuery({ ...trpc.topology.scaleOutPreview.queryOptions(shape), enabled: problems.length === 0 });
+  const rebalancePreview = useQuery(trpc.topology.rebalancePreview.queryOptions());
   const operations = useQuery({ ...trpc.topology.operations.queryOptions(), refetchInterval: 1_000 });
   const refresh = async (): Promise<void> => { await queryClient.invalidateQueries(); };
   const scaleOut = useMutation(trpc.topology.scaleOut.mutationOptions({ onSuccess: refresh }));
   const cancel = useMutation(trpc.topology.cancel.mutationOptions({ onSuccess: refresh }));
   const rebalance = useMutation(trpc.topology.rebalance.mutationOptions({ onSuccess: refresh }));
   const running = operations.data?.find((op) => op.state === 'running');
+  // A preview planned while an operation ran says "operation … is running": plan again as soon
+  // as the running operation changes (it finished, was cancelled, or another began).
+  const runningId = operations.data === undefined ? undefined : (running?.id ?? null);
+  const refetchPreview = preview.refetch;
+  const refetchRebalancePreview = rebalancePreview.refetch;
+  useEffect(() => {
+    if (runningId === undefined) return;
+    void refetchPreview();
+    void refetchRebalancePreview();
+  }, [runningId, refetchPreview, refetchRebalancePreview]);
   const recent = (operations.data ?? []).filter((op) => op.state !== 'running').slice(0, 5);
   const p = preview.data;
   return (
@@ -63,16 +79,37 @@ export function ScaleOutPanel({ canOperate }: { canOperate: boolean }) {
               onChange={(e) => setDraft({ ...draft, [f.key]: e.target.value })} />
           </label>
         ))}
-        <button type="submit" className={buttonClass} disabled={!canOperate || problems.length > 0 || running !== undefined || scaleOut.isPending || p?.problem != null}>Scale out</button>
-        <button type="button" className={buttonClass} disabled={!canOperate || running !== undefined}
-          onClick={() => rebalance.mutate({ reason: 'operator request from the console' })}>Rebalance</button>
+        <button type="submit" className={buttonClass} disabled={!canOperate || problems.length > 0 || running !== undefined || scaleOut.isPending || p === undefined || p.problem !== null || preview.isFetching}>Scale out</button>
+        <button type="button" className={buttonClass} disabled={!canOperate || running !== undefined || rebalance.isPending}
+          onClick={() => {
+            void rebalancePreview.refetch().then(({ data }) => {
+              if (data === undefined) return;
+              const question = data.problem !== null ? null
+                : data.balanced ? 'Rebalance? The map is already balanced: no copies will move.'
+                  : `Rebalance? ${data.plannedMoves} slice copies will move (ideal ${data.idealMoves}) while the cluster keeps serving.`;
+              setRebalanceNote(question === null ? `Cannot rebalance now: ${data.problem ?? ''}` : null);
+              if (question !== null && confirmAction(question)) rebalance.mutate({ reason: 'operator request from the console' });
+            });
+          }}>Rebalance</button>
+        <DelayedSpinner active={preview.isFetching} label="planning" />
       </form>
       {problems.map((problem) => <p key={problem} role="alert" className="text-sm text-red-600">{problem}</p>)}
+      {problems.length === 0 && preview.isError && <QueryError what="the scale-out preview" error={preview.error} onRetry={() => void preview.refetch()} retrying={preview.isFetching} />}
+      {problems.length === 0 && p === undefined && !preview.isError && <Skeleton label="loading the scale-out preview" className="h-5 w-96" />}
       {problems.length === 0 && p !== undefined && (
         <p aria-label="Scale-out preview" className="text-sm text-slate-600 dark:text-slate-400">
           {p.problem !== null ? `Cannot plan: ${p.problem}` : `Preview: adds ${p.nodes.join(', ')}; ${p.plannedMoves} copy moves (ideal ${p.idealMoves}${p.idealMoves > 0 ? `, ratio ${(p.plannedMoves / p.idealMoves).toFixed(3)}` : ''}).`}
         </p>
       )}
+      {rebalancePreview.data !== undefined && (
+        <p aria-label="Rebalance preview" className="text-sm text-slate-600 dark:text-slate-400">
+          {rebalancePreview.data.problem !== null ? `Rebalance: cannot plan: ${rebalancePreview.data.problem}`
+            : rebalancePreview.data.balanced ? 'Rebalance: the map is balanced; nothing would move.'
+              : `Rebalance: ${rebalancePreview.data.plannedMoves} copy moves (ideal ${rebalancePreview.data.idealMoves}).`}
+        </p>
+      )}
+      {rebalanceNote !== null && <p role="alert" className="text-sm text-red-600">{rebalanceNote}</p>}
+      {operations.isError && <QueryError what="operations" error={operations.error} onRetry={() => void operations.refetch()} retrying={operations.isFetching} />}
       {[scaleOut, cancel, rebalance].filter((m) => m.isError).map((m, i) => <p key={i} role="alert" className="text-sm text-red-600">{m.error.message}</p>)}
       {running !== undefined && (
         <div role="region" aria-label="Running operation" className="flex max-w-3xl flex-col gap-2 rounded border border-slate-300 p-3 dark:border-slate-700">

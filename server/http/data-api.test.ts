@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ROOT_DIR, startServer, type RunningServer } from '../index';
 import { authedFetch, useTestApiToken } from '../testing/api-token';
+import { getCluster } from '../cluster/instance';
 
 let server: RunningServer;
 let dataDir: string;
@@ -112,4 +113,26 @@ test('listing by prefix, paged with a cursor', async () => {
   const bad = await authedFetch(`${server.url}/api/v1/containers/default/objects?limit=0`);
   assert.equal(bad.status, 400);
   await bad.arrayBuffer();
+});
+
+test('while the cluster is offline, object requests answer 503 at once with the reason, not after the client deadline', async () => {
+  const cluster = getCluster();
+  assert.ok(cluster !== undefined);
+  const offline = await cluster.propose({ type: 'cluster.offline', actor: 'test', timeMs: Date.now(), reason: 'api test maintenance' });
+  assert.ok(offline.ok);
+  try {
+    for (const url of [objects('list/00'), `${server.url}/api/v1/containers/default/objects?prefix=list/`]) {
+      const response = await authedFetch(url);
+      assert.equal(response.status, 503);
+      assert.equal(response.headers.get('retry-after'), '1');
+      const body = await response.json() as { error: { code: string; message: string } };
+      assert.equal(body.error.code, 'Unavailable');
+      assert.match(body.error.message, /offline: api test maintenance/);
+    }
+    const put = await authedFetch(objects('while-offline'), { method: 'PUT', body: 'x' });
+    assert.equal(put.status, 503);
+    await put.arrayBuffer();
+  } finally {
+    assert.ok((await cluster.propose({ type: 'cluster.online', actor: 'test', timeMs: Date.now(), reason: 'api test done' })).ok);
+  }
 });

@@ -7,6 +7,7 @@ import type { Session } from '../auth/sessions';
 import type { Context } from '../trpc';
 import { clusterProcedure, operatorProcedure, router } from '../trpc';
 import { audited } from './topology';
+import { copiesHeldByVn, pendingCopiesByVn, pendingCopiesOfDrive } from '../cluster/drive-rebuild';
 
 const driveId = z.string().regex(/^node-\d{1,3}\/drive-\d{1,2}$/, 'must look like node-1/drive-0').max(32);
 const fault = z.discriminatedUnion('mode', [
@@ -19,7 +20,17 @@ const fault = z.discriminatedUnion('mode', [
 type Ctx = Context & { cluster: EmbeddedCluster; session: Session };
 
 export const drivesRouter = router({
-  list: clusterProcedure.query(({ ctx }) => ctx.cluster.driveViews()),
+  /** Each drive's view, with the copies the running operation still makes onto its VNs. */
+  list: clusterProcedure.query(({ ctx }) => {
+    const state = ctx.cluster.controllerState();
+    const pending = pendingCopiesByVn(state);
+    const held = copiesHeldByVn(state);
+    return ctx.cluster.driveViews().map((view) => ({
+      ...view,
+      copiesToRebuild: pendingCopiesOfDrive(pending, view.vnIds),
+      copiesHeld: pendingCopiesOfDrive(held, view.vnIds),
+    }));
+  }),
   mttdl: clusterProcedure.query(({ ctx }) => ({ estimate: ctx.cluster.mttdl(), rebuilds: ctx.cluster.rebuilds.windows() })),
   inject: operatorProcedure.input(z.object({ driveId, fault })).mutation(({ ctx, input }) =>
     audited(ctx as Ctx, `drive.${input.fault.mode}`, input, async () => {

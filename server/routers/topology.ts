@@ -7,6 +7,7 @@ import { TOPOLOGY_LIMITS } from '../../engine/topology/topology';
 import { ControllerError, SCALE_OUT_NODES_MAX, type EmbeddedCluster } from '../cluster/embedded-cluster';
 import type { Session } from '../auth/sessions';
 import type { Context } from '../trpc';
+import { previewRebalance } from '../cluster/rebalance-preview';
 import { clusterProcedure, operatorProcedure, router } from '../trpc';
 
 const L = TOPOLOGY_LIMITS;
@@ -48,6 +49,8 @@ export async function audited<T>(ctx: Ctx, action: string, args: Record<string, 
 export const topologyRouter = router({
   /** Moves a scale-out would make, before the operator confirms it. */
   scaleOutPreview: clusterProcedure.input(shape).query(({ ctx, input }) => ctx.cluster.previewScaleOut(input)),
+  /** Moves a rebalance would make now, before the operator confirms it. */
+  rebalancePreview: clusterProcedure.query(({ ctx }) => previewRebalance(ctx.cluster.controllerState(), Date.now())),
   scaleOut: operatorProcedure.input(shape).mutation(({ ctx, input }) =>
     audited(ctx, 'scale-out', input, () => ctx.cluster.scaleOut({ ...input, actor: ctx.session.user }))),
   decommission: operatorProcedure.input(z.object({ nodeId })).mutation(({ ctx, input }) =>

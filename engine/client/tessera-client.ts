@@ -239,7 +239,14 @@ export class TesseraClient {
             retryLater();
             return;
           }
-          if (result.code === 'NoSuchContainer') this.maps.delete(container);
+          if (result.code === 'NoSuchContainer') {
+            // We hold a map, so some node knew the container: this replica may only be behind
+            // the controller (a container created a moment ago). Refetch the map, which asks
+            // every node before it takes the container to be gone.
+            this.maps.delete(container);
+            retryLater();
+            return;
+          }
           if (RETRYABLE.has(result.code)) retryLater();
           else done(lastError);
         });

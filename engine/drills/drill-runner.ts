@@ -263,25 +263,14 @@ export class DrillRun {
     if (last !== undefined) this.eventCursor = { index: last.index, seq: last.seq };
     for (const e of fresh) {
       const atMs = e.timeMs - this.startEpochMs;
-      switch (e.code) {
-        case 'node.down':
-        case 'drive.failed':
-        case 'cluster.offline':
-          this.note('detected', e.message, atMs);
-          break;
-        case 'slice.failover':
-          this.promotions++;
-          if (this.promotedEntry < 0) {
-            this.promotedEntry = this.timeline.length;
-            this.note('promoted', e.message, atMs);
-          }
-          break;
-        case 'slice.reconfigured':
-        case 'operation.progress':
-          break;
-        default:
-          this.note('event', `${e.code}: ${e.message}`, atMs);
-      }
+      if (e.code === 'node.down' || e.code === 'drive.failed' || e.code === 'cluster.offline') this.note('detected', e.message, atMs);
+      else if (e.code === 'slice.failover') {
+        this.promotions++;
+        if (this.promotedEntry < 0) {
+          this.promotedEntry = this.timeline.length;
+          this.note('promoted', e.message, atMs);
+        }
+      } else if (e.code !== 'slice.reconfigured' && e.code !== 'operation.progress') this.note('event', `${e.code}: ${e.message}`, atMs);
     }
     if (this.promotedEntry >= 0 && this.promotions > 1) {
       const entry = this.timeline[this.promotedEntry];
@@ -375,19 +364,16 @@ export class DrillRun {
   /** Holds the fault for its duration; kills and drive failures also until re-protected. */
   private hold(then: () => void): void {
     const until = this.injectedAtMs + this.params.durationMs;
-    switch (this.params.scenario) {
-      case 'partition':
-      case 'pause':
-        this.waitFor(() => this.now() >= until, this.params.durationMs + DRILL_SAMPLE_MS * 2, () => then());
-        return;
-      case 'offline-auto-online':
-        this.waitFor((s) => this.now() >= until && s?.availability === 'online', this.params.durationMs + DRILL_REPROTECT_LIMIT_MS, (ok) => {
-          if (!ok) this.problems.push(`auto-online did not bring the cluster back within ${this.params.durationMs + DRILL_REPROTECT_LIMIT_MS} ms`);
-          then();
-        });
-        return;
-      default:
-        this.waitFor((s) => this.now() >= until && this.degradedSeen && underProtected(s) === 0, this.params.durationMs + DRILL_REPROTECT_LIMIT_MS, () => then());
+    const scenario = this.params.scenario;
+    if (scenario === 'partition' || scenario === 'pause') {
+      this.waitFor(() => this.now() >= until, this.params.durationMs + DRILL_SAMPLE_MS * 2, () => then());
+    } else if (scenario === 'offline-auto-online') {
+      this.waitFor((s) => this.now() >= until && s?.availability === 'online', this.params.durationMs + DRILL_REPROTECT_LIMIT_MS, (ok) => {
+        if (!ok) this.problems.push(`auto-online did not bring the cluster back within ${this.params.durationMs + DRILL_REPROTECT_LIMIT_MS} ms`);
+        then();
+      });
+    } else {
+      this.waitFor((s) => this.now() >= until && this.degradedSeen && underProtected(s) === 0, this.params.durationMs + DRILL_REPROTECT_LIMIT_MS, () => then());
     }
   }
 

@@ -52,7 +52,7 @@ export class Rehearsal {
   private lastProgress: DrillProgress | null = null;
   private readonly startedAtMs: number;
 
-  private constructor(readonly sim: DataClusterSim, private readonly run: DrillRun) {
+  private constructor(readonly sim: DataClusterSim, private readonly run: DrillRun, readonly targets: readonly string[]) {
     this.startedAtMs = sim.world.nowMs();
   }
 
@@ -100,7 +100,7 @@ export class Rehearsal {
       },
     };
     const run = new DrillRun(env, id, params, plan.value, `rehearsal-${seed}`);
-    const rehearsal = new Rehearsal(sim, run);
+    const rehearsal = new Rehearsal(sim, run, plan.value.targets);
     run.start((p) => { rehearsal.lastProgress = p; }, (report) => { rehearsal.report = report; });
     return { ok: true, value: rehearsal };
   }
@@ -109,8 +109,8 @@ export class Rehearsal {
   step(virtualMs: number): boolean {
     if (this.report !== null) return true;
     const world = this.sim.world;
-    world.runUntil(() => this.report !== null, virtualMs, 10);
-    return this.report !== null || world.nowMs() - this.startedAtMs > REHEARSAL_VIRTUAL_LIMIT_MS;
+    world.runUntil(() => this.result() !== null, virtualMs, 10);
+    return this.result() !== null || world.nowMs() - this.startedAtMs > REHEARSAL_VIRTUAL_LIMIT_MS;
   }
 
   progress(): DrillProgress | null {

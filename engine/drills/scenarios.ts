@@ -71,8 +71,11 @@ export interface DrillParamsInput {
   readonly scenario: string;
   readonly target?: string | null | undefined;
   readonly durationMs?: number | undefined;
-  readonly load?: Partial<WorkloadSpec> | undefined;
+  readonly load?: WorkloadInput | undefined;
 }
+
+/** Workload fields a request may leave out (or undefined): the defaults fill them. */
+export type WorkloadInput = { readonly [K in keyof WorkloadSpec]?: number | undefined };
 
 function intIn(field: string, value: number, min: number, max: number): string | null {
   return Number.isInteger(value) && value >= min && value <= max ? null : `${field}: must be an integer ${min}..${max} (found ${value})`;
@@ -91,7 +94,13 @@ export function parseDrillParams(input: DrillParamsInput): Parsed<DrillParams> {
     if (!pattern.test(target)) return { ok: false, message: `target: ${scenario} targets a ${info.targetKind} (like ${info.targetKind === 'node' ? 'node-2' : 'node-2/drive-0'}), not "${target}"` };
   }
   const durationMs = input.durationMs ?? info.defaultDurationMs;
-  const load = { ...DEFAULT_WORKLOAD, ...input.load };
+  const given = input.load ?? {};
+  const load: WorkloadSpec = {
+    concurrency: given.concurrency ?? DEFAULT_WORKLOAD.concurrency,
+    writePercent: given.writePercent ?? DEFAULT_WORKLOAD.writePercent,
+    keySpace: given.keySpace ?? DEFAULT_WORKLOAD.keySpace,
+    valueBytes: given.valueBytes ?? DEFAULT_WORKLOAD.valueBytes,
+  };
   const problem = intIn('durationMs', durationMs, DRILL_DURATION_MS_MIN, DRILL_DURATION_MS_MAX)
     ?? intIn('load.concurrency', load.concurrency, 1, DRILL_CONCURRENCY_MAX)
     ?? intIn('load.writePercent', load.writePercent, 0, 100)

@@ -10,6 +10,7 @@ import { accessRouter } from './access';
 import { authRouter } from './auth';
 import { operationsRouter } from './operations';
 import { topologyRouter } from './topology';
+import { drillsRouter } from './drills';
 
 export const appRouter = router({
   cluster: clusterRouter,
@@ -22,6 +23,7 @@ export const appRouter = router({
   access: accessRouter,
   operations: operationsRouter,
   topology: topologyRouter,
+  drills: drillsRouter,
 });
 
 export type AppRouter = typeof appRouter;

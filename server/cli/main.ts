@@ -2,6 +2,7 @@
 // on stderr with a non-zero exit code.
 
 import { ACCESS_USAGE } from './access-commands';
+import { DRILL_USAGE } from './drill-commands';
 import { UsageError } from './args';
 import { OPERATOR_USAGE } from './operator';
 import { START_USAGE } from './start';
@@ -13,6 +14,7 @@ const USAGE = `usage:
   ${OPERATOR_USAGE}
   ${TOPOLOGY_USAGE}
   ${ACCESS_USAGE}
+  ${DRILL_USAGE}
   tessera help`;
 
 const KNOWN_ERRORS = new Set(['ConfigError', 'DataDirError', 'StartupError', 'UsageError', 'OperatorError']);
@@ -38,6 +40,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'drives':
       case 'drive':
         return await (await import('./topology-commands')).runTopologyCommand(command, rest, (line: string) => process.stdout.write(`${line}\n`));
+      case 'drill':
+        return await (await import('./drill-commands')).runDrillCommand(rest, (line: string) => process.stdout.write(`${line}\n`));
       case 'token':
       case 'user':
       case 'sessions':

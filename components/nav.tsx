@@ -11,6 +11,7 @@ export const NAV_ITEMS = [
   { href: '/events', label: 'Events' },
   { href: '/control-plane', label: 'Control plane' },
   { href: '/operations', label: 'Operations' },
+  { href: '/drills', label: 'Drills' },
   { href: '/access', label: 'Users & access' },
 ] as const;
 

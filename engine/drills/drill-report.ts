@@ -98,25 +98,41 @@ function round(value: number | null): number | null {
   return value === null ? null : Math.round(value * 10) / 10;
 }
 
+/** One write to a slice as the window needs it: when it was called, when it returned, whether it succeeded. */
+export interface WriteAttempt {
+  readonly callMs: number;
+  /** null: never returned. */
+  readonly returnMs: number | null;
+  readonly ok: boolean;
+}
+
 /**
  * The unavailability window of one slice: the longest gap between consecutive successful writes
- * from the last success before the fault to the end of the fault's effect (`untilMs`). A slice
- * with no success after the fault counts the whole span.
+ * from the last success before the fault to the end of the fault's effect (`untilMs`). A gap
+ * starts at the earlier success or, if no write was waiting then, at the first write called
+ * after it: time when no client asked is not unavailability (a sparse workload would count it).
+ * A slice with no success after the fault counts until `untilMs`.
  */
-export function sliceWindowMs(successReturnsMs: readonly number[], faultAtMs: number, untilMs: number): number {
-  const sorted = [...successReturnsMs].sort((a, b) => a - b);
-  let previous = faultAtMs;
-  for (const t of sorted) if (t <= faultAtMs) previous = t;
+export function sliceWindowMs(writes: readonly WriteAttempt[], faultAtMs: number, untilMs: number): number {
+  const successes = writes.filter((w) => w.ok && w.returnMs !== null).map((w) => w.returnMs!).sort((a, b) => a - b);
+  let previous = Number.NEGATIVE_INFINITY;
+  for (const t of successes) if (t <= faultAtMs) previous = t;
+  /** When the first write still waiting after `from` was called (or +inf). */
+  const firstWaitingAfter = (from: number): number => {
+    let first = Number.POSITIVE_INFINITY;
+    for (const w of writes) if ((w.returnMs === null || w.returnMs > from) && w.callMs < first) first = Math.max(w.callMs, from);
+    return first;
+  };
   let longest = 0;
   let sawAfter = false;
-  for (const t of sorted) {
+  for (const t of successes) {
     if (t <= faultAtMs) continue;
     if (t > untilMs && sawAfter) break;
-    longest = Math.max(longest, t - previous);
+    longest = Math.max(longest, t - Math.max(previous, Math.min(firstWaitingAfter(previous), t)));
     previous = t;
     sawAfter = true;
   }
-  if (!sawAfter) longest = untilMs - previous;
+  if (!sawAfter) longest = Math.max(0, untilMs - Math.max(previous, Math.min(firstWaitingAfter(previous), untilMs)));
   return longest;
 }
 
@@ -175,11 +191,19 @@ export function buildDrillReport(rec: DrillRecording): DrillReport {
   const problems = [...rec.problems];
   const untilMs = rec.recoveredAtMs ?? rec.endedAtMs;
   // Windows: successful writes per affected slice.
+  const writes = new Map<number, WriteAttempt[]>();
   const successes = new Map<number, number[]>();
-  for (const slice of rec.affectedSlices) successes.set(slice, []);
-  for (const op of rec.ops) if (op.kind === 'put' && op.ok && op.returnMs !== null) successes.get(op.slice)?.push(op.returnMs);
+  for (const slice of rec.affectedSlices) {
+    writes.set(slice, []);
+    successes.set(slice, []);
+  }
+  for (const op of rec.ops) {
+    if (op.kind !== 'put') continue;
+    writes.get(op.slice)?.push(op);
+    if (op.ok && op.returnMs !== null) successes.get(op.slice)?.push(op.returnMs);
+  }
   const windows: SliceWindow[] = [];
-  for (const [slice, returns] of successes) if (returns.length > 0) windows.push({ slice, windowMs: Math.round(sliceWindowMs(returns, rec.injectedAtMs, untilMs)) });
+  for (const [slice, attempts] of writes) if (attempts.some((w) => w.ok)) windows.push({ slice, windowMs: Math.round(sliceWindowMs(attempts, rec.injectedAtMs, untilMs)) });
   windows.sort((a, b) => b.windowMs - a.windowMs);
   const sortedWindows = windows.map((w) => w.windowMs).sort((a, b) => a - b);
   // Latency by phase, on the call time.

@@ -72,8 +72,12 @@ test('a target that does not exist is refused', () => {
 });
 
 test('a slice window is the longest gap between successful writes across the fault', () => {
-  assert.equal(sliceWindowMs([100, 200, 1_400, 1_450], 250, 5_000), 1_200);
-  assert.equal(sliceWindowMs([100, 200], 250, 5_000), 4_800, 'no success after the fault: the whole span');
+  const ok = (callMs: number, returnMs: number) => ({ callMs, returnMs, ok: true });
+  // A write waiting since before the fault: the gap counts from the last success.
+  assert.equal(sliceWindowMs([ok(90, 100), ok(150, 200), ok(190, 1_400), ok(1_400, 1_450)], 250, 5_000), 1_200);
+  // Nobody asked between 200 and 900: the window starts at the first write called after the success.
+  assert.equal(sliceWindowMs([ok(90, 100), ok(150, 200), ok(900, 1_400)], 250, 5_000), 500);
+  assert.equal(sliceWindowMs([ok(90, 100), ok(150, 200), { callMs: 210, returnMs: null, ok: false }], 250, 5_000), 4_790, 'no success after the fault: until the end');
   assert.equal(percentile([1, 2, 3, 4], 50), 2);
   assert.equal(percentile([], 99), null);
 });

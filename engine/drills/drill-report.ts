@@ -255,16 +255,20 @@ export function buildDrillReport(rec: DrillRecording): DrillReport {
   const duringYears = rec.drives.soleCopyDrivesMax > 0 ? DEFAULT_MTBF_HOURS / rec.drives.soleCopyDrivesMax / HOURS_PER_YEAR : null;
   // Clients re-routed: every affected slice has served a write again.
   const timeline = [...rec.timeline];
+  // (Slices no client wrote to after the fault say nothing either way and are left out.)
   let reroutedAtMs: number | null = null;
-  for (const [, returns] of successes) {
+  let reroutedSlices = 0;
+  let silentSlices = 0;
+  for (const [slice, returns] of successes) {
     const first = returns.filter((t) => t > rec.injectedAtMs).sort((a, b) => a - b)[0];
-    if (first === undefined) {
-      reroutedAtMs = null;
-      break;
+    if (first !== undefined) {
+      reroutedAtMs = Math.max(reroutedAtMs ?? 0, first);
+      reroutedSlices++;
+    } else if ((writes.get(slice) ?? []).some((w) => w.callMs >= rec.injectedAtMs || w.returnMs === null || w.returnMs > rec.injectedAtMs)) {
+      silentSlices++;
     }
-    reroutedAtMs = Math.max(reroutedAtMs ?? 0, first);
   }
-  if (reroutedAtMs !== null && successes.size > 0) timeline.push({ atMs: Math.round(reroutedAtMs), kind: 'clients-rerouted', message: `every affected slice (${successes.size}) served a write again` });
+  if (reroutedAtMs !== null && silentSlices === 0) timeline.push({ atMs: Math.round(reroutedAtMs), kind: 'clients-rerouted', message: `every affected slice written after the fault (${reroutedSlices}) served a write again` });
   timeline.sort((a, b) => a.atMs - b.atMs);
   if (ackedWritesLost > 0) problems.push(`${ackedWritesLost} acknowledged writes lost (keys ${[...lostKeys].slice(0, 5).join(', ')})`);
   if (linearizable === false) problems.push(`not linearizable: ${linearizabilityDetail ?? ''}`);

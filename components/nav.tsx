@@ -12,6 +12,7 @@ export const NAV_ITEMS = [
   { href: '/control-plane', label: 'Control plane' },
   { href: '/operations', label: 'Operations' },
   { href: '/regions', label: 'Regions' },
+  { href: '/drills', label: 'Drills' },
   { href: '/access', label: 'Users & access' },
 ] as const;
 

@@ -4,6 +4,7 @@
 import { ACA_USAGE } from './aca-commands';
 import { LOCAL_REGIONS_USAGE } from './local-regions';
 import { ACCESS_USAGE } from './access-commands';
+import { DRILL_USAGE } from './drill-commands';
 import { UsageError } from './args';
 import { OPERATOR_USAGE } from './operator';
 import { START_USAGE } from './start';
@@ -17,6 +18,7 @@ const USAGE = `usage:
   ${ACCESS_USAGE}
   ${ACA_USAGE}
   ${LOCAL_REGIONS_USAGE}
+  ${DRILL_USAGE}
   tessera help`;
 
 const KNOWN_ERRORS = new Set(['ConfigError', 'DataDirError', 'StartupError', 'UsageError', 'OperatorError', 'AcaFileError']);
@@ -42,6 +44,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'drives':
       case 'drive':
         return await (await import('./topology-commands')).runTopologyCommand(command, rest, (line: string) => process.stdout.write(`${line}\n`));
+      case 'drill':
+        return await (await import('./drill-commands')).runDrillCommand(rest, (line: string) => process.stdout.write(`${line}\n`));
       case 'token':
       case 'user':
       case 'sessions':

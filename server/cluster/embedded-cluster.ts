@@ -5,6 +5,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { DriveFault } from '../../engine/drives/drive-model';
+import type { Transport } from '../../engine/runtime/runtime';
 import type { CommandResult, ControllerCommand } from '../../engine/controller/commands';
 import type { RaftStatusView } from '../../engine/controller/raft-port';
 import { emptyControllerState, type ControllerState } from '../../engine/controller/state';
@@ -74,6 +75,15 @@ export class EmbeddedCluster {
 
   get manifest(): DataDirManifest {
     return this.host.manifest;
+  }
+
+  /** The data directory (drill history lives under it). */
+  get dataDir(): string {
+    return this.options.dataDir;
+  }
+
+  log(line: string): void {
+    this.options.log(line);
   }
 
   /** Opens (or creates) the cluster in the data directory and waits until the controller serves. */
@@ -276,6 +286,42 @@ export class EmbeddedCluster {
     const topology = this.topology;
     await new Promise<void>((resolve, reject) => this.orchestrator.startNode(nodeId, topology, (error) => (error === null ? resolve() : reject(new Error(error)))));
     this.options.log(`drill: node ${nodeId} restarted`);
+  }
+
+  /** Partition drill: the node's transport is cut off from every other endpoint (true), or let back. */
+  isolateNode(nodeId: string, isolated: boolean): void {
+    if (!this.orchestrator.isRunning(nodeId)) throw new ControllerError('NotFound', `nodeId: no running node ${nodeId}`);
+    this.hub.setIsolated(nodeId, isolated);
+    this.options.log(`drill: node ${nodeId} ${isolated ? 'isolated' : 'rejoined'}`);
+  }
+
+  /** Pause drill: the node's timers stall and its transport is cut (true), then it runs on, late. */
+  pauseNode(nodeId: string, paused: boolean): void {
+    const runtime = this.host.runtime(nodeId);
+    if (runtime === undefined || !this.orchestrator.isRunning(nodeId)) throw new ControllerError('NotFound', `nodeId: no running node ${nodeId}`);
+    this.hub.setIsolated(nodeId, paused);
+    runtime.setPaused(paused);
+    this.options.log(`drill: node ${nodeId} ${paused ? 'paused' : 'resumed'}`);
+  }
+
+  /** A hub endpoint for a client of the data plane (drill workloads); `detachClient` when done. */
+  clientTransport(clientId: string): Transport {
+    return this.hub.endpoint(clientId);
+  }
+
+  detachClient(clientId: string): void {
+    this.hub.detach(clientId);
+  }
+
+  /** Nodes whose processes run now (clients ask them for slice maps). */
+  runningNodeIds(): string[] {
+    return this.topology.nodes.map((n) => n.id).filter((id) => this.orchestrator.isRunning(id));
+  }
+
+  /** The node whose controller replica leads, if one does. */
+  leaderNodeId(): string | undefined {
+    for (const [id, node] of this.orchestrator.nodes()) if (node.getController()?.isLeader() === true) return id;
+    return undefined;
   }
 
   /** Waits for a controller leader; on a new cluster proposes the bootstrap command until it applies. */

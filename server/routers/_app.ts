@@ -11,6 +11,7 @@ import { authRouter } from './auth';
 import { operationsRouter } from './operations';
 import { topologyRouter } from './topology';
 import { regionRouter } from './region';
+import { drillsRouter } from './drills';
 
 export const appRouter = router({
   cluster: clusterRouter,
@@ -24,6 +25,7 @@ export const appRouter = router({
   operations: operationsRouter,
   topology: topologyRouter,
   region: regionRouter,
+  drills: drillsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -25,6 +25,9 @@ export class RealNodeRuntime implements NodeRuntime {
   private readonly activeTimers = new Map<TimerId, NodeJS.Timeout>();
   private nextTimerId = 1;
   private stopped = false;
+  /** A drill's process pause: timers that come due wait here until the pause ends. */
+  private paused = false;
+  private deferred: Array<() => void> = [];
 
   constructor(readonly nodeId: NodeId, private readonly nodeDir: string, hub: InProcessHub, log: (line: string) => void) {
     makeDirs(join(nodeDir, 'system'));
@@ -40,7 +43,9 @@ export class RealNodeRuntime implements NodeRuntime {
         const id = this.nextTimerId++;
         const handle = setTimeout(() => {
           this.activeTimers.delete(id);
-          if (!this.stopped) callback();
+          if (this.stopped) return;
+          if (this.paused) this.deferred.push(callback);
+          else callback();
         }, delayMs);
         this.activeTimers.set(id, handle);
         return id;
@@ -70,6 +75,18 @@ export class RealNodeRuntime implements NodeRuntime {
 
   devices(): ReadonlyMap<string, DriveDevice> {
     return this.drives;
+  }
+
+  /**
+   * Stalls the node as a long GC or VM pause would (a drill): timers that come due run only when
+   * the pause ends, late, in the order they came due. The transport is cut by the caller.
+   */
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    if (paused) return;
+    const due = this.deferred;
+    this.deferred = [];
+    for (const callback of due) if (!this.stopped && !this.paused) callback();
   }
 
   /** Stops timers, then flushes and closes every store of this node. */

@@ -14,7 +14,7 @@ import { createCallerFactory } from '../trpc';
 import { appRouter } from './_app';
 
 const PUBLIC = new Set(['auth.login', 'auth.logout', 'auth.me']);
-const ADMIN = new Set(['operations.setSettings']);
+const ADMIN = new Set(['operations.setSettings', 'region.fence']);
 
 function required(path: string, type: string): Role | null {
   if (PUBLIC.has(path)) return null;

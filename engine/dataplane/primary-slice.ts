@@ -445,13 +445,13 @@ export class PrimarySlice {
       reply({ ok: false, code: 'Unavailable', message: `node ${this.ctx.nodeId} holds no valid read lease` });
       return;
     }
-    this.withKey(key, reply, () => this.repairThen([key], reply, () => {
+    this.withKey(key, reply, () => this.repairThen([key], reply, (read) => {
       try {
         if (this.status !== 'active') {
           this.refuse(reply);
           return;
         }
-        const record = this.readRecord(key);
+        const record = read === undefined ? this.readRecord(key) : read[0];
         if (record === undefined || record.deleted) reply({ ok: false, code: 'NotFound', message: `no object ${key}`, currentVersion: record?.version ?? 0 });
         else reply({ ok: true, version: record.version, value: record.value });
       } catch (error) {
@@ -474,7 +474,18 @@ export class PrimarySlice {
     }
     // The dedup record and the settled mark are repaired too: a rotten one read as absent would
     // apply a retry twice.
-    this.withKey(op.key, reply, () => this.repairThen([op.key, dedupKey(op.clientId, op.seq), settledMarkKey(op.clientId)], reply, () => this.writeLocked(op, reply), [op.key]));
+    this.withKey(op.key, reply, () => this.repairThen([op.key, dedupKey(op.clientId, op.seq), settledMarkKey(op.clientId)], reply, (read) => this.writeLocked(op, reply, read), [op.key]));
+  }
+
+  /** The local records of `keys` (undefined where absent), or undefined when one fails its checksum. */
+  private readAll(keys: readonly string[]): Array<ObjectRecord | undefined> | undefined {
+    const records: Array<ObjectRecord | undefined> = [];
+    try {
+      for (const key of keys) records.push(this.readRecord(key));
+    } catch {
+      return undefined;
+    }
+    return records;
   }
 
   private isCorrupt(key: string): boolean {
@@ -490,17 +501,20 @@ export class PrimarySlice {
    * Runs `then` once every listed key's local record is readable: a record that fails its
    * checksum is first replaced by the other in-sync copy's (or removed when that copy has none).
    * Without an in-sync copy to ask, or if it is corrupt there too, the operation fails loudly.
-   * Called with the key lock held; on failure it answers and releases the key.
+   * Called with the key lock held; on failure it answers and releases the key. `then` gets the
+   * records it checked when nothing needed repair (read once, not again by the caller), and
+   * undefined after a repair (the caller reads them afresh).
    */
-  private repairThen(keys: readonly string[], reply: Reply, then: () => void, locked: readonly string[] = keys): void {
-    const corrupt = keys.filter((key) => this.isCorrupt(key));
-    if (corrupt.length === 0) {
-      then();
+  private repairThen(keys: readonly string[], reply: Reply, then: (read: ReadonlyArray<ObjectRecord | undefined> | undefined) => void, locked: readonly string[] = keys): void {
+    const read = this.readAll(keys);
+    if (read !== undefined) {
+      then(read);
       return;
     }
+    const corrupt = keys.filter((key) => this.isCorrupt(key));
     this.repair(corrupt, (problem) => {
       if (problem === null) {
-        then();
+        then(undefined);
         return;
       }
       reply({ ok: false, code: problem.startsWith('lost') ? 'Internal' : 'Unavailable', message: problem });
@@ -549,7 +563,7 @@ export class PrimarySlice {
   }
 
 
-  private writeLocked(op: WriteOp, reply: Reply): void {
+  private writeLocked(op: WriteOp, reply: Reply, read: ReadonlyArray<ObjectRecord | undefined> | undefined): void {
     if (this.status !== 'active') {
       this.refuse(reply);
       this.release(op.key);
@@ -562,25 +576,15 @@ export class PrimarySlice {
       return;
     }
     let current: ObjectRecord | undefined;
-    try {
-      current = this.readRecord(op.key);
-    } catch (error) {
-      reply({ ok: false, code: 'Internal', message: String(error) });
-      this.release(op.key);
-      return;
-    }
     let earlier: ObjectRecord | undefined;
-    try {
-      earlier = this.readRecord(dedupKey(op.clientId, op.seq));
-    } catch (error) {
-      // Still corrupt after the repair attempt: refuse rather than risk applying it twice.
-      reply({ ok: false, code: 'Internal', message: String(error) });
-      this.release(op.key);
-      return;
-    }
     let settledMark: number;
     try {
-      settledMark = this.settledMark(op.clientId);
+      // Read in the same turn as the checks of repairThen (when it repaired nothing): no write
+      // of this slice can land in between, so the records it read are still current.
+      current = read === undefined ? this.readRecord(op.key) : read[0];
+      // Still corrupt after the repair attempt: refuse rather than risk applying it twice.
+      earlier = read === undefined ? this.readRecord(dedupKey(op.clientId, op.seq)) : read[1];
+      settledMark = read === undefined ? this.settledMark(op.clientId) : (read[2]?.version ?? 0);
     } catch (error) {
       reply({ ok: false, code: 'Internal', message: String(error) });
       this.release(op.key);

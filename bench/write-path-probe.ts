@@ -19,6 +19,9 @@ import { loadClusterConfig } from '../server/config/cluster-config';
 import { EmbeddedCluster } from '../server/cluster/embedded-cluster';
 import { handleDataApi } from '../server/http/data-api';
 import { ROOT_DIR } from '../server/index';
+import { InProcessHub } from '../server/runtime/in-process-transport';
+import { LmdbStore } from '../server/runtime/lmdb-store';
+import type { CommitResult, StoreWrite } from '../engine/runtime/runtime';
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +31,7 @@ const { values } = parseArgs({
     http: { type: 'boolean', default: false },
     gets: { type: 'boolean', default: true },
     'no-gets': { type: 'boolean', default: false },
+    timeline: { type: 'boolean', default: false },
   },
   strict: false,
 });
@@ -77,6 +81,42 @@ function httpCall(agent: Agent, port: number, method: string, path: string, body
   });
 }
 
+// The timeline: while `tracing`, every hub message sent and every store commit (handed over and
+// durable) is noted with its time, so one put shows where its time goes.
+let tracing = false;
+let traceStartMs = 0;
+const trace: string[] = [];
+function note(line: string): void {
+  if (tracing) trace.push(`${(performance.now() - traceStartMs).toFixed(3).padStart(8)} ms  ${line}`);
+}
+if (values.timeline === true) {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(this)
+  const endpoint = InProcessHub.prototype.endpoint;
+  InProcessHub.prototype.endpoint = function (this: InProcessHub, nodeId) {
+    const transport = endpoint.call(this, nodeId);
+    return {
+      send: (to, message) => {
+        note(`send ${nodeId} → ${to}: ${String((message as { kind?: unknown }).kind)}`);
+        transport.send(to, message);
+      },
+      onReceive: (handler) => transport.onReceive((envelope) => {
+        note(`recv ${envelope.to} ← ${envelope.from}: ${String((envelope.message as { kind?: unknown }).kind)}`);
+        handler(envelope);
+      }),
+    };
+  };
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(this)
+  const commit = LmdbStore.prototype.commit;
+  LmdbStore.prototype.commit = function (this: LmdbStore, writes: readonly StoreWrite[], onDurable: (result: CommitResult) => void) {
+    const where = this.path.split('/').slice(-2).join('/');
+    note(`commit ${where}: ${writes.length} writes handed over`);
+    commit.call(this, writes, (result) => {
+      note(`commit ${where}: durable`);
+      onDurable(result);
+    });
+  };
+}
+
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-write-probe-'));
   const cluster = await EmbeddedCluster.open({ dataDir, config: loadClusterConfig(join(ROOT_DIR, 'cluster.yml')), log: () => undefined });
@@ -87,6 +127,17 @@ async function main(): Promise<void> {
     for (let i = 0; i < 200; i++) {
       const r = await cluster.data.put('default', `warm-${i}`, value, {});
       if (!r.ok) throw new Error(`warm-up put: ${r.code} ${r.message}`);
+    }
+    if (values.timeline === true) {
+      for (let i = 0; i < 3; i++) {
+        trace.length = 0;
+        tracing = true;
+        traceStartMs = performance.now();
+        await cluster.data.put('default', `timeline-${i}`, value, {});
+        note('client has the answer');
+        tracing = false;
+        console.log(`--- timeline of put ${i}\n${trace.join('\n')}`);
+      }
     }
     for (const concurrency of CONCURRENCIES) {
       print(await phase(`lib put c=${concurrency}`, concurrency, async (i) => {

@@ -3,36 +3,37 @@
 // It follows the controller's committed slice maps: whenever they change it starts, updates or
 // retires its primaries. Everything it touches comes from the node's runtime.
 
-import type { CommandResult, ControllerCommand, SliceChange } from '../controller/commands';
-import type { ControllerState, SliceEntry } from '../controller/state';
-import type { DurableStore, Envelope, NodeRuntime, StoreWrite, TimerId } from '../runtime/runtime';
+import type { CommandResult, ControllerCommand } from '../controller/commands';
+import type { ControllerState } from '../controller/state';
+import type { DurableStore, Envelope, NodeRuntime, TimerId } from '../runtime/runtime';
 import type { ClusterTopology } from '../topology/topology';
-import { compareStamps, decodeObject } from './object-record';
+import { ControllerProxy } from './controller-proxy';
+import { CopyThrottle } from './copy-throttle';
 import {
   CTL_PROPOSE, CTL_RESULT, DATA_REQUEST, DATA_RESPONSE, LEASE_GRANT, LEASE_REQUEST, REPL_ACK, REPL_BEGIN, REPL_FETCH, REPL_WRITE,
-  type ContainerMap, type CtlPropose, type CtlResult, type DataOp, type DataRequest, type DataResult, type LeaseGrant, type LeaseRequest,
-  type ListedKey, type ReplAck, type ReplBegin, type ReplFetch, type ReplItem, type ReplWrite,
+  type ContainerMap, type CtlPropose, type CtlResult, type DataRequest, type DataResult, type LeaseGrant, type LeaseRequest,
+  type ReplAck, type ReplBegin, type ReplFetch, type ReplWrite,
 } from './messages';
-import { mergeItemWrites, PrimarySlice, scanSliceChunk, settledDedupDeletes } from './primary-slice';
+import { PrimarySlice } from './primary-slice';
 import { NO_CANARIES, type DataPlaneCanaries, type ReplicaContext } from './replica-context';
+import { ReplicaSide } from './replica-side';
 import { leaseMsFor, promotionWaitMsFor, ReadLease } from './read-lease';
+import { scrubNode } from './scrub';
+import { listKeys } from './slice-listing';
 import { SliceJanitor } from './slice-janitor';
-import { DEDUP_KEY_PREFIX, objectKey, prefixEnd, slicePrefix } from './store-keys';
+import { prefixEnd, slicePrefix } from './store-keys';
+
+export { PROPOSAL_FORWARD_TIMEOUT_MS, RECONFIGURE_BATCH_MS } from './controller-proxy';
+export { LIST_LIMIT_MAX } from './slice-listing';
 
 /** How often primaries with work in flight resend, rebuild and check their secondaries. */
 export const DATA_TICK_MS = 20;
 /** Replication answers older than this are forgotten (their sender resends with a new id). */
 export const REPL_ACK_WAIT_MS = 10_000;
-/** A forwarded controller proposal with no answer after this long is reported as Timeout. */
-export const PROPOSAL_FORWARD_TIMEOUT_MS = 3_000;
-/** Coalesce slice reconfigurations for this long into one controller command. */
-export const RECONFIGURE_BATCH_MS = 20;
 /** Scrub every drive's records this often by default (the simulator scrubs faster). */
 export const SCRUB_INTERVAL_MS = 600_000;
 /** The first scrub after start: soon, to repair writes torn by the crash that preceded it. */
 export const SCRUB_FIRST_DELAY_MS = 2_000;
-/** Keys one list request may return. */
-export const LIST_LIMIT_MAX = 1_000;
 /** A failed drive is reported to the controller again this often until the failure is committed. */
 export const DRIVE_FAILURE_REPORT_MS = 1_000;
 
@@ -53,15 +54,9 @@ export interface DataServiceDeps {
   readonly scrubIntervalMs?: number | undefined;
 }
 
-interface RebuildWipe {
-  readonly rebuildId: string;
-}
-
 export class DataService {
   private readonly primaries = new Map<string, PrimarySlice>();
-  private readonly wiped = new Map<string, RebuildWipe>();
   private readonly acks = new Map<number, { readonly onAck: (ack: ReplAck) => void; readonly atMs: number }>();
-  private readonly forwarded = new Map<number, { readonly done: (result: CommandResult) => void; readonly timer: TimerId }>();
   private readonly vnNode = new Map<string, string>();
   private readonly vnDrive = new Map<string, string>();
   private followedTopology: ClusterTopology | undefined;
@@ -74,12 +69,11 @@ export class DataService {
   readonly janitor: SliceJanitor;
   private readonly lease = new ReadLease();
   private readonly context: ReplicaContext;
-  private batch: { changes: SliceChange[]; callbacks: Array<(result: CommandResult) => void> } | undefined;
   private nextId = 1;
   private followedIndex = -1;
-  private copyBudget = 0;
-  private copyBudgetAtMs = 0;
-  private copyBytes = 0;
+  private readonly throttle = new CopyThrottle();
+  private readonly replicas: ReplicaSide;
+  private readonly proxy: ControllerProxy;
   /** Slices in which a scrub found corrupt records (for tests and status). */
   scrubRepairs = 0;
   private tickTimer: TimerId | undefined;
@@ -113,12 +107,43 @@ export class DataService {
       },
       readLeaseValid: () => this.lease.valid(runtime.clock.nowMs(), deps.state()?.appliedIndex ?? 0),
       degradedWritePolicy: () => settings()?.degradedWritePolicy ?? 'accept',
-      takeCopyBudget: (bytes) => this.takeCopyBudget(bytes, settings()?.rebuildThrottleMBps ?? 0),
+      takeCopyBudget: (bytes) => this.throttle.take(bytes, settings()?.rebuildThrottleMBps ?? 0, runtime.clock.nowMs()),
       promotionWaitMs: () => promotionWaitMsFor(settings()?.failureDetectionTimeoutMs ?? 1000),
-      propose: (command, done) => this.proposeBatched(command, done),
+      propose: (command, done) => this.proxy.proposeBatched(command, done),
       fatal: (reason, store) => this.commitFailed(reason, store),
       canaries: deps.canaries ?? NO_CANARIES,
     };
+    this.proxy = new ControllerProxy(runtime, deps);
+    this.replicas = new ReplicaSide({
+      state: () => deps.state(),
+      storeOfVn: (vn) => this.storeOfVn(vn),
+      usable: (vn) => this.usable(vn),
+      sendTo: (nodeId, message) => this.sendTo(nodeId, message),
+      commitFailed: (reason, store) => this.commitFailed(reason, store),
+      canaries: this.context.canaries,
+    });
+  }
+
+  /** Proposes through the controller leader, wherever it is. */
+  propose(command: ControllerCommand, done: (result: CommandResult) => void): void {
+    this.proxy.propose(command, done);
+  }
+
+  /**
+   * Scrub: verify the checksum of every record this node holds for its in-sync copies, and
+   * repair corrupt ones from the other copy. Runs soon after start and then every `scrubIntervalMs`.
+   */
+  private scrub(): void {
+    if (this.stopped) return;
+    this.scrubRepairs += scrubNode({
+      state: () => this.deps.state(),
+      usable: (vn) => this.usable(vn),
+      storeOfVn: (vn) => this.storeOfVn(vn),
+      nodeOfVn: (vn) => this.vnNode.get(vn),
+      repairOnPrimary: (seedHex, slice, keys) => this.primaries.get(`${seedHex}/${slice}`)?.repair(keys, () => undefined),
+      sendToReplica: (nodeId, build, onAck) => this.context.sendToReplica(nodeId, build, onAck),
+      commitFailed: (reason, store) => this.commitFailed(reason, store),
+    });
   }
 
   start(): void {
@@ -145,26 +170,9 @@ export class DataService {
     this.primaries.clear();
   }
 
-  /** Token bucket of copy traffic (rebuilds, migrations), refilled at the throttle rate. */
-  private takeCopyBudget(bytes: number, megabytesPerSecond: number): boolean {
-    this.copyBytes += bytes;
-    if (megabytesPerSecond <= 0) return true;
-    const nowMs = this.runtime.clock.nowMs();
-    const rate = megabytesPerSecond * 1e6 / 1000;
-    // At most one second of burst.
-    this.copyBudget = Math.min(rate * 1000, this.copyBudget + (nowMs - this.copyBudgetAtMs) * rate);
-    this.copyBudgetAtMs = nowMs;
-    if (this.copyBudget < bytes && this.copyBudget < rate * 1000) {
-      this.copyBytes -= bytes;
-      return false;
-    }
-    this.copyBudget -= bytes;
-    return true;
-  }
-
   /** Bytes copied by rebuilds since start (progress and throughput views). */
   copiedBytes(): number {
-    return this.copyBytes;
+    return this.throttle.copiedBytes();
   }
 
   leaseRemainingMs(): number {
@@ -352,9 +360,9 @@ export class DataService {
     const message = envelope.message as { kind?: unknown } | null;
     switch (message?.kind) {
       case DATA_REQUEST: this.onRequest(envelope.from, message as DataRequest); return true;
-      case REPL_WRITE: this.onReplWrite(envelope.from, message as ReplWrite); return true;
-      case REPL_BEGIN: this.onReplBegin(envelope.from, message as ReplBegin); return true;
-      case REPL_FETCH: this.onReplFetch(envelope.from, message as ReplFetch); return true;
+      case REPL_WRITE: this.replicas.onReplWrite(envelope.from, message as ReplWrite); return true;
+      case REPL_BEGIN: this.replicas.onReplBegin(envelope.from, message as ReplBegin); return true;
+      case REPL_FETCH: this.replicas.onReplFetch(envelope.from, message as ReplFetch); return true;
       case REPL_ACK: {
         const ack = message as ReplAck;
         const waiting = this.acks.get(ack.id);
@@ -364,17 +372,8 @@ export class DataService {
         }
         return true;
       }
-      case CTL_PROPOSE: this.onForwardedProposal(envelope.from, message as CtlPropose); return true;
-      case CTL_RESULT: {
-        const result = message as CtlResult;
-        const waiting = this.forwarded.get(result.id);
-        if (waiting !== undefined) {
-          this.forwarded.delete(result.id);
-          this.runtime.timers.cancel(waiting.timer);
-          waiting.done(result.result);
-        }
-        return true;
-      }
+      case CTL_PROPOSE: this.proxy.onForwardedProposal(envelope.from, message as CtlPropose); return true;
+      case CTL_RESULT: this.proxy.onResult(message as CtlResult); return true;
       case LEASE_REQUEST: this.onLeaseRequest(envelope.from, message as LeaseRequest); return true;
       case LEASE_GRANT: {
         const settings = this.deps.state()?.settings;
@@ -408,7 +407,12 @@ export class DataService {
       return;
     }
     if (op.type === 'list') {
-      this.list(op, container.seedHex, reply);
+      if (!this.context.canaries.readWithoutLease && !this.context.readLeaseValid()) {
+        reply({ ok: false, code: 'Unavailable', message: `node ${this.runtime.nodeId} holds no valid read lease` });
+        return;
+      }
+      const active = [...this.primaries.values()].filter((primary) => primary.seedHex === container.seedHex && primary.status === 'active');
+      reply(listKeys(op, container.seedHex, active.map((primary) => ({ slice: primary.slice, store: this.storeOfVn(primary.vn) }))));
       return;
     }
     const entry = container.slices[op.slice];
@@ -440,261 +444,9 @@ export class DataService {
     };
   }
 
-  /** Keys with `prefix` after `cursor` from the slices this node leads, in key order. */
-  private list(op: Extract<DataOp, { type: 'list' }>, seedHex: string, reply: (result: DataResult) => void): void {
-    if (!this.context.canaries.readWithoutLease && !this.context.readLeaseValid()) {
-      reply({ ok: false, code: 'Unavailable', message: `node ${this.runtime.nodeId} holds no valid read lease` });
-      return;
-    }
-    const limit = Math.max(1, Math.min(LIST_LIMIT_MAX, op.limit));
-    const found: ListedKey[] = [];
-    let more = false;
-    for (const primary of this.primaries.values()) {
-      if (primary.seedHex !== seedHex || primary.status !== 'active') continue;
-      const store = this.storeOfVn(primary.vn);
-      if (store === undefined) continue;
-      const base = slicePrefix(seedHex, primary.slice);
-      const start = op.cursor > op.prefix ? `${objectKey(seedHex, primary.slice, op.cursor)}\u0000` : objectKey(seedHex, primary.slice, op.prefix);
-      let cursor = start;
-      let taken = 0;
-      // Tombstones do not count; keep scanning until `limit` live keys or the end of the prefix.
-      while (taken < limit) {
-        const want = limit - taken + 16;
-        const rows = store.scan({ startKey: cursor, endKey: prefixEnd(base + op.prefix), limit: want });
-        for (const [storeKey, bytes] of rows) {
-          try {
-            if (storeKey.startsWith(DEDUP_KEY_PREFIX, base.length)) continue;
-            const record = decodeObject(bytes, storeKey);
-            if (record.deleted) continue;
-            found.push({ key: storeKey.slice(base.length), version: record.version, size: record.value.length });
-            taken++;
-          } catch {
-            continue;
-          }
-        }
-        const last = rows[rows.length - 1];
-        if (rows.length < want || last === undefined) break;
-        cursor = `${last[0]}\u0000`;
-      }
-      if (taken >= limit) more = true;
-    }
-    found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    if (found.length > limit) more = true;
-    reply({ ok: true, keys: found.slice(0, limit), more });
-  }
 
-  // ---- secondary side ------------------------------------------------------------------------
-
-  /** The committed entry for a replication message, or why it must be refused. */
-  private checkReplica(message: ReplWrite | ReplBegin): { entry: SliceEntry; seedHex: string; store: DurableStore } | string {
-    const container = this.deps.state()?.containers[message.container];
-    const entry = container?.slices[message.slice];
-    const store = this.storeOfVn(message.toVn);
-    if (container === undefined || entry === undefined || store === undefined || !this.usable(message.toVn)) return 'NoSlice';
-    if (!this.context.canaries.skipEpochCheck) {
-      if (message.epoch > entry.epoch) return 'Behind';
-      if (message.epoch < entry.epoch) return 'StaleEpoch';
-      if (entry.primary !== message.fromVn || (entry.secondary !== message.toVn && entry.learner !== message.toVn)) return 'NotSecondary';
-    }
-    return { entry, seedHex: container.seedHex, store };
-  }
-
-  private ack(to: string, id: number, ok: boolean, code: string): void {
-    this.sendTo(to, { kind: REPL_ACK, id, ok, code });
-  }
-
-  private onReplWrite(from: string, message: ReplWrite): void {
-    const checked = this.checkReplica(message);
-    if (typeof checked === 'string') {
-      this.ack(from, message.id, false, checked);
-      return;
-    }
-    const { entry, seedHex, store } = checked;
-    const sliceKey = `${seedHex}/${message.slice}`;
-    if (!entry.inSync.includes(message.toVn) && !this.context.canaries.skipEpochCheck) {
-      // A rebuild target accepts only the rebuild it has been wiped for.
-      if (message.rebuildId === undefined || this.wiped.get(sliceKey)?.rebuildId !== message.rebuildId) {
-        this.ack(from, message.id, false, 'NotReady');
-        return;
-      }
-    }
-    const writes = mergeItemWrites(store, seedHex, message.slice, message.items);
-    if (message.settled !== undefined) writes.push(...settledDedupDeletes(store, seedHex, message.slice, message.settled));
-    // Even with nothing new, commit (an empty batch): durability is in commit order, so its
-    // callback also proves that an earlier copy of the same records is durable.
-    store.commit(writes, (result) => {
-      if (!result.ok) {
-        this.commitFailed(`replica write failed: ${result.error}`, store);
-        return;
-      }
-      this.ack(from, message.id, true, 'ok');
-    });
-  }
-
-  /** The other copy asks for records to repair corrupt ones (either direction, same epoch). */
-  private onReplFetch(from: string, message: ReplFetch): void {
-    const container = this.deps.state()?.containers[message.container];
-    const entry = container?.slices[message.slice];
-    const store = this.storeOfVn(message.toVn);
-    if (container === undefined || entry === undefined || store === undefined || !this.usable(message.toVn)) {
-      this.ack(from, message.id, false, 'NoSlice');
-      return;
-    }
-    const pair = [entry.primary, entry.secondary, entry.learner ?? ''];
-    if (message.epoch !== entry.epoch || !pair.includes(message.fromVn) || !pair.includes(message.toVn) || !entry.inSync.includes(message.toVn)) {
-      this.ack(from, message.id, false, message.epoch > entry.epoch ? 'Behind' : 'StaleEpoch');
-      return;
-    }
-    if (message.since !== undefined) {
-      // A restarted primary reconciling: its chunk of our records stamped above its sync mark.
-      const since = message.since;
-      const prefix = slicePrefix(container.seedHex, message.slice);
-      const { items, next } = scanSliceChunk(store, container.seedHex, message.slice, prefix + (message.from ?? ''), (record) => compareStamps(record.stamp, since) > 0);
-      this.sendTo(from, { kind: REPL_ACK, id: message.id, ok: true, code: 'ok', items, ...(next === null ? {} : { next: next.slice(prefix.length) }) });
-      return;
-    }
-    const items: ReplItem[] = [];
-    const corruptKeys: string[] = [];
-    for (const key of message.keys) {
-      const bytes = store.get(objectKey(container.seedHex, message.slice, key));
-      if (bytes === undefined) continue;
-      try {
-        decodeObject(bytes, key);
-        items.push({ key, record: bytes });
-      } catch {
-        corruptKeys.push(key);
-      }
-    }
-    this.sendTo(from, { kind: REPL_ACK, id: message.id, ok: true, code: 'ok', items, corruptKeys });
-  }
-
-  /**
-   * Scrub: verify the checksum of every record this node holds for its in-sync copies, and
-   * repair corrupt ones from the other copy (a bit flipped at rest, a write torn by a crash).
-   * Runs soon after start and then every `scrubIntervalMs`.
-   */
-  private scrub(): void {
-    const state = this.deps.state();
-    if (state === undefined || this.stopped) return;
-    for (const container of Object.values(state.containers)) {
-      container.slices.forEach((entry, slice) => {
-        const local = [entry.primary, entry.secondary, entry.learner ?? ''].find((vn) => this.usable(vn) && entry.inSync.includes(vn));
-        const store = local === undefined ? undefined : this.storeOfVn(local);
-        if (local === undefined || store === undefined) return;
-        const corrupt = corruptKeysOfSlice(store, container.seedHex, slice);
-        if (corrupt.length === 0) return;
-        this.scrubRepairs++;
-        if (local === entry.primary) {
-          this.primaries.get(`${container.seedHex}/${slice}`)?.repair(corrupt, () => undefined);
-          return;
-        }
-        const primaryNode = this.vnNode.get(entry.primary);
-        if (primaryNode === undefined) return;
-        this.context.sendToReplica(primaryNode, (id) => ({ kind: REPL_FETCH, id, container: container.name, slice, epoch: entry.epoch, fromVn: local, toVn: entry.primary, keys: corrupt }), (ack) => {
-          if (!ack.ok) return;
-          // A valid record always beats a corrupt one; a key the primary lacks goes here too.
-          const alsoCorrupt = new Set(ack.corruptKeys ?? []);
-          const found = new Map((ack.items ?? []).map((item) => [item.key, item.record]));
-          const stillCorrupt = (key: string): boolean => {
-            const bytes = store.get(objectKey(container.seedHex, slice, key));
-            if (bytes === undefined) return false;
-            try {
-              decodeObject(bytes, key);
-              return false;
-            } catch {
-              return true;
-            }
-          };
-          // Only records still corrupt: replication may have brought a newer one meanwhile.
-          const writes: StoreWrite[] = corrupt.filter((key) => !alsoCorrupt.has(key) && stillCorrupt(key)).map((key) => ({ key: objectKey(container.seedHex, slice, key), value: found.get(key) ?? null }));
-          store.commit(writes, (result) => { if (!result.ok) this.commitFailed(`scrub repair failed: ${result.error}`, store); });
-        });
-      });
-    }
-  }
-
-  private onReplBegin(from: string, message: ReplBegin): void {
-    const checked = this.checkReplica(message);
-    if (typeof checked === 'string') {
-      this.ack(from, message.id, false, checked);
-      return;
-    }
-    const { entry, seedHex, store } = checked;
-    if (entry.inSync.includes(message.toVn)) {
-      // Never wipe a copy the controller counts on.
-      this.ack(from, message.id, false, 'InSync');
-      return;
-    }
-    const sliceKey = `${seedHex}/${message.slice}`;
-    if (this.wiped.get(sliceKey)?.rebuildId === message.rebuildId) {
-      store.commit([], () => this.ack(from, message.id, true, 'ok'));
-      return;
-    }
-    const prefix = slicePrefix(seedHex, message.slice);
-    const deletes: Array<{ key: string; value: null }> = [];
-    let cursor = prefix;
-    for (;;) {
-      const rows = store.scan({ startKey: cursor, endKey: prefixEnd(prefix), limit: 1024 });
-      for (const [key] of rows) deletes.push({ key, value: null });
-      const last = rows[rows.length - 1];
-      if (rows.length < 1024 || last === undefined) break;
-      cursor = `${last[0]}\u0000`;
-    }
-    this.wiped.set(sliceKey, { rebuildId: message.rebuildId });
-    store.commit(deletes, (result) => {
-      if (!result.ok) {
-        this.commitFailed(`replica wipe failed: ${result.error}`, store);
-        return;
-      }
-      this.ack(from, message.id, true, 'ok');
-    });
-  }
 
   // ---- controller proposals ------------------------------------------------------------------
-
-  /** Slice reconfigurations from many primaries travel as one command. */
-  private proposeBatched(command: ControllerCommand, done: (result: CommandResult) => void): void {
-    if (command.type !== 'slices.reconfigure') {
-      this.propose(command, done);
-      return;
-    }
-    if (this.batch === undefined) {
-      const batch = { changes: [] as SliceChange[], callbacks: [] as Array<(result: CommandResult) => void> };
-      this.batch = batch;
-      this.runtime.timers.schedule(RECONFIGURE_BATCH_MS, () => {
-        this.batch = undefined;
-        this.propose({ type: 'slices.reconfigure', actor: 'system', timeMs: this.runtime.wallClock.epochMs(), changes: batch.changes }, (result) => {
-          for (const callback of batch.callbacks) callback(result);
-        });
-      });
-    }
-    this.batch.changes.push(...command.changes);
-    this.batch.callbacks.push(done);
-  }
-
-  /** Proposes through the controller leader, wherever it is. */
-  propose(command: ControllerCommand, done: (result: CommandResult) => void): void {
-    const status = this.deps.raftStatus();
-    const leaderId = status?.leaderId ?? null;
-    if (leaderId === null) {
-      done({ ok: false, code: 'NoLeader', message: 'the controller has no leader' });
-      return;
-    }
-    if (leaderId === this.runtime.nodeId) {
-      this.deps.proposeLocal(command, done);
-      return;
-    }
-    const id = this.nextId++;
-    const timer = this.runtime.timers.schedule(PROPOSAL_FORWARD_TIMEOUT_MS, () => {
-      if (this.forwarded.delete(id)) done({ ok: false, code: 'Timeout', message: `no answer from controller leader ${leaderId}` });
-    });
-    this.forwarded.set(id, { done, timer });
-    this.runtime.transport.send(leaderId, { kind: CTL_PROPOSE, id, command });
-  }
-
-  private onForwardedProposal(from: string, message: CtlPropose): void {
-    this.deps.proposeLocal(message.command, (result) => this.runtime.transport.send(from, { kind: CTL_RESULT, id: message.id, result }));
-  }
 
   // ---- leases --------------------------------------------------------------------------------
 
@@ -728,25 +480,5 @@ export class DataService {
       pendingWrites += progress.pendingWrites;
     }
     return { primaries: this.primaries.size, active, rebuilding, pendingWrites };
-  }
-}
-
-/** Keys of a slice whose records fail their checksum. */
-function corruptKeysOfSlice(store: DurableStore, seedHex: string, slice: number): string[] {
-  const prefix = slicePrefix(seedHex, slice);
-  const corrupt: string[] = [];
-  let cursor = prefix;
-  for (;;) {
-    const rows = store.scan({ startKey: cursor, endKey: prefixEnd(prefix), limit: 1024 });
-    for (const [key, bytes] of rows) {
-      try {
-        decodeObject(bytes, key);
-      } catch {
-        corrupt.push(key.slice(prefix.length));
-      }
-    }
-    const last = rows[rows.length - 1];
-    if (rows.length < 1024 || last === undefined) return corrupt;
-    cursor = `${last[0]}\u0000`;
   }
 }

@@ -17,26 +17,25 @@
 //   epoch has passed.
 
 import type { SliceEntry } from '../controller/state';
-import type { DurableStore, StoreWrite } from '../runtime/runtime';
+import type { StoreWrite } from '../runtime/runtime';
 import { compareStamps, decodeObject, encodeObject, type ObjectRecord, type Stamp } from './object-record';
 import type { DataOp, DataResult, ReplAck, ReplItem, SliceHint } from './messages';
-import { REPL_BEGIN, REPL_FETCH, REPL_WRITE } from './messages';
+import { scanSliceChunk, settledDedupDeletes } from './slice-store';
+import { needsRebuild, stepRebuild, type Rebuild } from './slice-rebuild';
+import { stepReconcile, type Reconcile } from './slice-reconcile';
+import { REPL_FETCH, REPL_WRITE } from './messages';
 import type { ReplicaContext } from './replica-context';
 import { decodeSliceMeta, encodeSliceMeta, type SliceMeta } from './slice-meta';
-import { dedupClientPrefix, dedupKey, objectKey, prefixEnd, settledMarkKey, sliceMetaKey, slicePrefix } from './store-keys';
+import { dedupKey, objectKey, settledMarkKey, sliceMetaKey, slicePrefix } from './store-keys';
 
 /** Operations waiting behind a busy key; more are refused with Busy. */
 export const KEY_QUEUE_MAX = 64;
 /** Writes in flight per slice; more are refused with Busy. */
 export const SLICE_WRITES_IN_FLIGHT_MAX = 1024;
-/** Dedup records a write cleans up at most (the rest go with later writes). */
-export const DEDUP_DELETES_PER_WRITE_MAX = 64;
 /** Counters reserved durably at a time, so a restarted primary never reuses one. */
 export const COUNTER_RESERVATION = 4096;
 /** Resend an unanswered replication message after this long. */
 export const REPL_RESEND_MS = 50;
-/** Records per rebuild or reconcile message. */
-export const COPY_CHUNK_RECORDS = 128;
 /** A rebuild target silent this long is dropped (it is not in the in-sync set yet). */
 export const REBUILD_STALL_MS = 3_000;
 /** A repair fetch with no answer after this long fails (the operation is retried by the client). */
@@ -45,64 +44,6 @@ export const REPAIR_WAIT_MS = 500;
 export const RETRY_BACKOFF_MS = 200;
 
 type Reply = (result: DataResult) => void;
-
-/** Deletes of one client's dedup records below `settled.below` in a slice (its answers are final). */
-export function settledDedupDeletes(store: DurableStore, seedHex: string, slice: number, settled: { readonly clientId: string; readonly below: number }): StoreWrite[] {
-  const prefix = objectKey(seedHex, slice, dedupClientPrefix(settled.clientId));
-  const rows = store.scan({ startKey: prefix, endKey: objectKey(seedHex, slice, dedupKey(settled.clientId, settled.below)), limit: DEDUP_DELETES_PER_WRITE_MAX });
-  return rows.map(([key]) => ({ key, value: null }));
-}
-
-/**
- * Up to a chunk of a slice's records from store key `cursor` on, filtered, with keys relative to
- * the slice; `next` is null at the end of the slice.
- */
-export function scanSliceChunk(store: DurableStore, seedHex: string, slice: number, cursor: string, keep: (record: ObjectRecord) => boolean): { items: ReplItem[]; next: string | null } {
-  const end = prefixEnd(slicePrefix(seedHex, slice));
-  const rows = store.scan({ startKey: cursor, endKey: end, limit: COPY_CHUNK_RECORDS });
-  const prefixLength = slicePrefix(seedHex, slice).length;
-  const items: ReplItem[] = [];
-  for (const [storeKey, bytes] of rows) {
-    let record: ObjectRecord | undefined;
-    try {
-      record = decodeObject(bytes, storeKey);
-    } catch {
-      record = undefined;
-    }
-    // A record that fails its checksum travels as it is: the receiver keeps it only where it
-    // has nothing valid, so a lost record stays loudly lost instead of silently vanishing.
-    if (record === undefined || keep(record)) items.push({ key: storeKey.slice(prefixLength), record: bytes });
-  }
-  const last = rows[rows.length - 1];
-  const next = rows.length < COPY_CHUNK_RECORDS || last === undefined ? null : `${last[0]}\u0000`;
-  return { items, next };
-}
-
-/** The writes that merge another copy's records into `store`: higher stamp wins. */
-export function mergeItemWrites(store: DurableStore, seedHex: string, slice: number, items: readonly ReplItem[]): StoreWrite[] {
-  const writes: StoreWrite[] = [];
-  for (const item of items) {
-    const key = objectKey(seedHex, slice, item.key);
-    const incoming = tryDecodeObject(item.record, item.key);
-    const existingBytes = store.get(key);
-    const existing = existingBytes === undefined ? undefined : tryDecodeObject(existingBytes, key);
-    // Higher stamp wins; a valid record beats a corrupt one; a corrupt one (copied by a
-    // rebuild from a damaged primary) is kept only where nothing else is.
-    const take = incoming === undefined
-      ? existingBytes === undefined
-      : existing === undefined || compareStamps(incoming.stamp, existing.stamp) > 0;
-    if (take) writes.push({ key, value: item.record });
-  }
-  return writes;
-}
-
-function tryDecodeObject(bytes: Uint8Array, what: string): ObjectRecord | undefined {
-  try {
-    return decodeObject(bytes, what);
-  } catch {
-    return undefined;
-  }
-}
 
 type WriteOp = Extract<DataOp, { type: 'put' | 'delete' }>;
 
@@ -128,45 +69,21 @@ interface PendingWrite {
   readonly sentAtMs: Map<string, number>;
 }
 
-interface Rebuild {
-  readonly target: string;
-  readonly id: string;
-  phase: 'begin' | 'copy' | 'finishing';
-  /** Next store key to copy from. */
-  cursor: string;
-  inFlight: boolean;
-  lastProgressMs: number;
-  notBeforeMs: number;
-}
-
-interface Reconcile {
-  /**
-   * 'pull' first: take the partner's records stamped above the sync mark (`cursor` is a slice
-   * key); then 'push': send ours (`cursor` is a store key).
-   */
-  phase: 'pull' | 'push';
-  /** Which in-sync partner the pull is at. */
-  pullIndex: number;
-  cursor: string;
-  inFlight: boolean;
-  sentAtMs: number;
-}
-
 export type PrimaryStatus = 'activating' | 'active' | 'retired';
 
 export class PrimarySlice {
   status: PrimaryStatus = 'activating';
   private readyAtMs: number;
   private counter = 0;
-  private reserved = 0;
+  reserved = 0;
   private reserving = false;
-  private meta: SliceMeta | undefined;
+  meta: SliceMeta | undefined;
   private readonly waitingForCounter: Array<() => void> = [];
   private readonly busyKeys = new Map<string, Array<() => void>>();
-  private readonly pending = new Map<number, PendingWrite>();
-  private rebuild: Rebuild | undefined;
-  private rebuildSeq = 0;
-  private reconcile: Reconcile | undefined;
+  readonly pending = new Map<number, PendingWrite>();
+  rebuild: Rebuild | undefined;
+  rebuildSeq = 0;
+  reconcile: Reconcile | undefined;
   private secondarySilentSinceMs: number | undefined;
   private reduceProposed = false;
   /** Activation (counters reserved) is done; only then may the fence start. */
@@ -175,15 +92,15 @@ export class PrimarySlice {
   private fencing = false;
   private fenceProposed = false;
   /** The epoch at which this instance itself proposed an in-sync add (its own, not an earlier run's). */
-  private addProposedHereEpoch: number | undefined;
+  addProposedHereEpoch: number | undefined;
 
   constructor(
-    private readonly ctx: ReplicaContext,
+    readonly ctx: ReplicaContext,
     readonly container: string,
     readonly seedHex: string,
     readonly slice: number,
     readonly vn: string,
-    private entry: SliceEntry,
+    public entry: SliceEntry,
   ) {
     this.readyAtMs = ctx.nowMs() + ctx.promotionWaitMs();
     this.activate();
@@ -195,14 +112,14 @@ export class PrimarySlice {
 
   /** Slices with work in flight need the periodic tick. */
   busy(): boolean {
-    return this.status === 'activating' || this.pending.size > 0 || this.rebuild !== undefined || this.needsRebuild();
+    return this.status === 'activating' || this.pending.size > 0 || this.rebuild !== undefined || needsRebuild(this);
   }
 
   hint(): SliceHint {
     return { primary: this.entry.primary, primaryNode: this.ctx.nodeOfVn(this.entry.primary) ?? '', epoch: this.entry.epoch };
   }
 
-  private store() {
+  store() {
     const store = this.ctx.storeOfVn(this.vn);
     if (store === undefined) throw new Error(`VN ${this.vn} has no store`);
     return store;
@@ -315,12 +232,12 @@ export class PrimarySlice {
   }
 
   /** Every other in-sync copy: the secondary, and a migration target once it caught up. */
-  private inSyncPartners(): string[] {
+  inSyncPartners(): string[] {
     return this.entry.inSync.filter((vn) => vn !== this.vn);
   }
 
   /** The copy being built, if any: a secondary not yet in sync, else a learner not yet in sync. */
-  private rebuildTarget(): string | undefined {
+  rebuildTarget(): string | undefined {
     const { secondary, learner, inSync } = this.entry;
     if (secondary !== '' && !inSync.includes(secondary)) return secondary;
     if (learner !== undefined && !inSync.includes(learner)) return learner;
@@ -334,7 +251,7 @@ export class PrimarySlice {
     return { epoch: this.entry.epoch, counter: this.counter };
   }
 
-  private metaWrite(): StoreWrite {
+  metaWrite(): StoreWrite {
     const synced = this.status === 'active' ? this.syncMark() : (this.meta?.synced ?? { epoch: 0, counter: 0 });
     const addProposedEpoch = this.meta?.addProposedEpoch;
     return { key: sliceMetaKey(this.seedHex, this.slice), value: encodeSliceMeta({ reserved: this.reserved, synced, ...(addProposedEpoch === undefined ? {} : { addProposedEpoch }) }) };
@@ -445,13 +362,13 @@ export class PrimarySlice {
       reply({ ok: false, code: 'Unavailable', message: `node ${this.ctx.nodeId} holds no valid read lease` });
       return;
     }
-    this.withKey(key, reply, () => this.repairThen([key], reply, () => {
+    this.withKey(key, reply, () => this.repairThen([key], reply, (read) => {
       try {
         if (this.status !== 'active') {
           this.refuse(reply);
           return;
         }
-        const record = this.readRecord(key);
+        const record = read === undefined ? this.readRecord(key) : read[0];
         if (record === undefined || record.deleted) reply({ ok: false, code: 'NotFound', message: `no object ${key}`, currentVersion: record?.version ?? 0 });
         else reply({ ok: true, version: record.version, value: record.value });
       } catch (error) {
@@ -474,7 +391,18 @@ export class PrimarySlice {
     }
     // The dedup record and the settled mark are repaired too: a rotten one read as absent would
     // apply a retry twice.
-    this.withKey(op.key, reply, () => this.repairThen([op.key, dedupKey(op.clientId, op.seq), settledMarkKey(op.clientId)], reply, () => this.writeLocked(op, reply), [op.key]));
+    this.withKey(op.key, reply, () => this.repairThen([op.key, dedupKey(op.clientId, op.seq), settledMarkKey(op.clientId)], reply, (read) => this.writeLocked(op, reply, read), [op.key]));
+  }
+
+  /** The local records of `keys` (undefined where absent), or undefined when one fails its checksum. */
+  private readAll(keys: readonly string[]): Array<ObjectRecord | undefined> | undefined {
+    const records: Array<ObjectRecord | undefined> = [];
+    try {
+      for (const key of keys) records.push(this.readRecord(key));
+    } catch {
+      return undefined;
+    }
+    return records;
   }
 
   private isCorrupt(key: string): boolean {
@@ -490,17 +418,20 @@ export class PrimarySlice {
    * Runs `then` once every listed key's local record is readable: a record that fails its
    * checksum is first replaced by the other in-sync copy's (or removed when that copy has none).
    * Without an in-sync copy to ask, or if it is corrupt there too, the operation fails loudly.
-   * Called with the key lock held; on failure it answers and releases the key.
+   * Called with the key lock held; on failure it answers and releases the key. `then` gets the
+   * records it checked when nothing needed repair (read once, not again by the caller), and
+   * undefined after a repair (the caller reads them afresh).
    */
-  private repairThen(keys: readonly string[], reply: Reply, then: () => void, locked: readonly string[] = keys): void {
-    const corrupt = keys.filter((key) => this.isCorrupt(key));
-    if (corrupt.length === 0) {
-      then();
+  private repairThen(keys: readonly string[], reply: Reply, then: (read: ReadonlyArray<ObjectRecord | undefined> | undefined) => void, locked: readonly string[] = keys): void {
+    const read = this.readAll(keys);
+    if (read !== undefined) {
+      then(read);
       return;
     }
+    const corrupt = keys.filter((key) => this.isCorrupt(key));
     this.repair(corrupt, (problem) => {
       if (problem === null) {
-        then();
+        then(undefined);
         return;
       }
       reply({ ok: false, code: problem.startsWith('lost') ? 'Internal' : 'Unavailable', message: problem });
@@ -549,7 +480,7 @@ export class PrimarySlice {
   }
 
 
-  private writeLocked(op: WriteOp, reply: Reply): void {
+  private writeLocked(op: WriteOp, reply: Reply, read: ReadonlyArray<ObjectRecord | undefined> | undefined): void {
     if (this.status !== 'active') {
       this.refuse(reply);
       this.release(op.key);
@@ -562,25 +493,15 @@ export class PrimarySlice {
       return;
     }
     let current: ObjectRecord | undefined;
-    try {
-      current = this.readRecord(op.key);
-    } catch (error) {
-      reply({ ok: false, code: 'Internal', message: String(error) });
-      this.release(op.key);
-      return;
-    }
     let earlier: ObjectRecord | undefined;
-    try {
-      earlier = this.readRecord(dedupKey(op.clientId, op.seq));
-    } catch (error) {
-      // Still corrupt after the repair attempt: refuse rather than risk applying it twice.
-      reply({ ok: false, code: 'Internal', message: String(error) });
-      this.release(op.key);
-      return;
-    }
     let settledMark: number;
     try {
-      settledMark = this.settledMark(op.clientId);
+      // Read in the same turn as the checks of repairThen (when it repaired nothing): no write
+      // of this slice can land in between, so the records it read are still current.
+      current = read === undefined ? this.readRecord(op.key) : read[0];
+      // Still corrupt after the repair attempt: refuse rather than risk applying it twice.
+      earlier = read === undefined ? this.readRecord(dedupKey(op.clientId, op.seq)) : read[1];
+      settledMark = read === undefined ? this.settledMark(op.clientId) : (read[2]?.version ?? 0);
     } catch (error) {
       reply({ ok: false, code: 'Internal', message: String(error) });
       this.release(op.key);
@@ -710,7 +631,7 @@ export class PrimarySlice {
     return required;
   }
 
-  private replicate(id: number, write: PendingWrite): void {
+  replicate(id: number, write: PendingWrite): void {
     const nowMs = this.ctx.nowMs();
     for (const vn of this.requiredCopies()) {
       if (write.acked.has(vn)) continue;
@@ -729,7 +650,7 @@ export class PrimarySlice {
     }
   }
 
-  private sendItems(vn: string, items: readonly ReplItem[], onAck: (ack: ReplAck) => void, settled?: { clientId: string; below: number }): void {
+  sendItems(vn: string, items: readonly ReplItem[], onAck: (ack: ReplAck) => void, settled?: { clientId: string; below: number }): void {
     const node = this.ctx.nodeOfVn(vn);
     if (node === undefined) return;
     const rebuildId = this.rebuild?.target === vn ? this.rebuild.id : undefined;
@@ -738,7 +659,7 @@ export class PrimarySlice {
     }), onAck);
   }
 
-  private maybeComplete(id: number, write: PendingWrite): void {
+  maybeComplete(id: number, write: PendingWrite): void {
     if (!this.pending.has(id) || !write.localDurable) return;
     for (const vn of this.requiredCopies()) if (!write.acked.has(vn)) return;
     this.pending.delete(id);
@@ -754,8 +675,8 @@ export class PrimarySlice {
     for (const [id, write] of this.pending) this.replicate(id, write);
     this.watchSecondary(this.ctx.responsiveMs());
     this.stepFence();
-    this.stepReconcile(nowMs);
-    this.stepRebuild(nowMs);
+    stepReconcile(this, nowMs);
+    stepRebuild(this, nowMs);
   }
 
   /**
@@ -786,196 +707,9 @@ export class PrimarySlice {
     });
   }
 
-  private stepReconcile(nowMs: number): void {
-    const reconcile = this.reconcile;
-    const partners = this.inSyncPartners();
-    if (reconcile === undefined || partners.length === 0) return;
-    if (reconcile.inFlight && nowMs - reconcile.sentAtMs < REPL_RESEND_MS * 4) return;
-    const since = this.meta?.synced ?? { epoch: 0, counter: 0 };
-    if (reconcile.phase === 'pull') {
-      // Pull from each in-sync partner in turn (a migration target is one too).
-      const partner = partners[reconcile.pullIndex];
-      if (partner !== undefined) {
-        this.pullChunk(reconcile, partner, since, nowMs);
-        return;
-      }
-      reconcile.phase = 'push';
-      reconcile.cursor = slicePrefix(this.seedHex, this.slice);
-    }
-    const { items, next } = this.scanChunk(reconcile.cursor, (record) => compareStamps(record.stamp, since) > 0);
-    reconcile.inFlight = true;
-    reconcile.sentAtMs = nowMs;
-    const finish = (): void => {
-      if (next === null) {
-        this.reconcile = undefined;
-        if (this.status === 'activating') this.status = 'active';
-      } else {
-        reconcile.cursor = next;
-      }
-      reconcile.inFlight = false;
-      this.tick();
-    };
-    if (items.length === 0) {
-      finish();
-      return;
-    }
-    // Every other in-sync copy must hold what this primary might serve.
-    const waiting = new Set(partners);
-    for (const partner of partners) {
-      this.sendItems(partner, items, (ack) => {
-        if (!ack.ok || this.reconcile !== reconcile || !waiting.delete(partner)) return;
-        if (waiting.size === 0) finish();
-      });
-    }
-  }
-
-  /**
-   * Restart, first half: the partner may hold records stamped above the sync mark that this copy
-   * lacks (a write replicated while its local commit was lost to the crash, with its dedup
-   * record). Take them, merged by stamp, before serving: otherwise the two copies disagree on
-   * what the key holds, and a retry answered from the partner's dedup record reports a version
-   * that this primary gives to another write.
-   */
-  private pullChunk(reconcile: Reconcile, partner: string, since: Stamp, nowMs: number): void {
-    const node = this.ctx.nodeOfVn(partner);
-    if (node === undefined) return;
-    const from = reconcile.cursor;
-    reconcile.inFlight = true;
-    reconcile.sentAtMs = nowMs;
-    const index = reconcile.pullIndex;
-    const current = (): boolean => this.reconcile === reconcile && reconcile.phase === 'pull' && reconcile.pullIndex === index && reconcile.cursor === from;
-    this.ctx.sendToReplica(node, (id) => ({ kind: REPL_FETCH, id, container: this.container, slice: this.slice, epoch: this.entry.epoch, fromVn: this.vn, toVn: partner, keys: [], since, from }), (ack) => {
-      // Refused (the partner is behind, say): resent after the resend interval, like a push.
-      if (!ack.ok || !current()) return;
-      this.store().commit(mergeItemWrites(this.store(), this.seedHex, this.slice, ack.items ?? []), (result) => {
-        if (!result.ok) {
-          this.ctx.fatal(`reconcile write failed: ${result.error}`, this.store());
-          return;
-        }
-        if (!current()) return;
-        if (ack.next === undefined) {
-          reconcile.pullIndex++;
-          reconcile.cursor = '';
-        } else {
-          reconcile.cursor = ack.next;
-        }
-        reconcile.inFlight = false;
-        this.tick();
-      });
-    });
-  }
-
   /** Up to a chunk of records from `cursor` on, filtered; `next` is null at the end of the slice. */
-  private scanChunk(cursor: string, keep: (record: ObjectRecord) => boolean): { items: ReplItem[]; next: string | null } {
+  scanChunk(cursor: string, keep: (record: ObjectRecord) => boolean): { items: ReplItem[]; next: string | null } {
     return scanSliceChunk(this.store(), this.seedHex, this.slice, cursor, keep);
-  }
-
-  // ---- re-protection -------------------------------------------------------------------------
-
-  private needsRebuild(): boolean {
-    return this.status === 'active' && this.rebuildTarget() !== undefined;
-  }
-
-  private stepRebuild(nowMs: number): void {
-    if (!this.needsRebuild()) {
-      this.rebuild = undefined;
-      return;
-    }
-    let rebuild = this.rebuild;
-    const target = this.rebuildTarget();
-    if (target === undefined) return;
-    if (rebuild === undefined) {
-      rebuild = { target, id: `${this.vn}:${this.ctx.nodeId}:${this.entry.epoch}:${++this.rebuildSeq}:${nowMs}`, phase: 'begin', cursor: slicePrefix(this.seedHex, this.slice), inFlight: false, lastProgressMs: nowMs, notBeforeMs: 0 };
-      this.rebuild = rebuild;
-    }
-    if (nowMs < rebuild.notBeforeMs) return;
-    if (rebuild.phase !== 'finishing' && nowMs - rebuild.lastProgressMs > REBUILD_STALL_MS) {
-      // The target is not in the in-sync set, so writes may stop waiting for it.
-      this.rebuild = undefined;
-      for (const [id, write] of this.pending) this.maybeComplete(id, write);
-      this.rebuild = { ...rebuild, id: `${rebuild.id}+`, phase: 'begin', cursor: slicePrefix(this.seedHex, this.slice), inFlight: false, lastProgressMs: nowMs + RETRY_BACKOFF_MS, notBeforeMs: nowMs + RETRY_BACKOFF_MS };
-      return;
-    }
-    if (rebuild.inFlight) return;
-    const current = rebuild;
-    const node = this.ctx.nodeOfVn(current.target);
-    if (node === undefined) return;
-    current.inFlight = true;
-    const progressed = (): void => {
-      current.inFlight = false;
-      current.lastProgressMs = this.ctx.nowMs();
-    };
-    if (current.phase === 'begin') {
-      this.ctx.sendToReplica(node, (id) => ({ kind: REPL_BEGIN, id, container: this.container, slice: this.slice, epoch: this.entry.epoch, fromVn: this.vn, toVn: current.target, rebuildId: current.id }), (ack) => {
-        if (this.rebuild !== current) return;
-        if (ack.ok) {
-          current.phase = 'copy';
-          progressed();
-          // Writes already in flight did not include the target; send them now.
-          for (const [id, write] of this.pending) this.replicate(id, write);
-        } else {
-          current.inFlight = false;
-        }
-      });
-      this.ctx.schedule(REPL_RESEND_MS * 4, () => { if (this.rebuild === current && current.phase === 'begin') current.inFlight = false; });
-      return;
-    }
-    if (current.phase === 'copy') {
-      const { items, next } = this.scanChunk(current.cursor, () => true);
-      const bytes = items.reduce((sum, item) => sum + item.key.length + item.record.length, 0);
-      if (!this.ctx.takeCopyBudget(bytes)) {
-        // Throttled: try again on a later tick; the target is not idle by its own fault.
-        current.inFlight = false;
-        current.lastProgressMs = this.ctx.nowMs();
-        return;
-      }
-      const advance = (): void => {
-        if (this.rebuild !== current) return;
-        progressed();
-        if (next === null) current.phase = 'finishing';
-        else current.cursor = next;
-        this.tick();
-      };
-      if (items.length === 0) {
-        advance();
-        return;
-      }
-      this.sendItems(current.target, items, (ack) => {
-        if (ack.ok) advance();
-        else if (this.rebuild === current) current.inFlight = false;
-      });
-      this.ctx.schedule(REPL_RESEND_MS * 4, () => { if (this.rebuild === current && current.inFlight && current.phase === 'copy') current.inFlight = false; });
-      return;
-    }
-    // finishing: every record is on the target and every later write waits for it; ask the
-    // controller to add it to the in-sync set.
-    const epoch = this.entry.epoch;
-    const { secondary, learner, inSync } = this.entry;
-    const change = current.target === secondary
-      ? { container: this.container, slice: this.slice, expectedEpoch: epoch, primary: this.vn, secondary, inSync: [this.vn, secondary], reason: 're-protection complete' }
-      : { container: this.container, slice: this.slice, expectedEpoch: epoch, primary: this.vn, secondary, inSync: [...inSync, current.target], ...(learner === undefined ? {} : { learner }), reason: 'migration: copy complete' };
-    const propose = (): void => {
-      this.ctx.propose({ type: 'slices.reconfigure', actor: 'system', timeMs: this.ctx.wallMs(), changes: [change] }, (result) => {
-        if (this.rebuild !== current) return;
-        if (!result.ok) current.notBeforeMs = this.ctx.nowMs() + RETRY_BACKOFF_MS;
-        current.inFlight = false;
-      });
-    };
-    this.addProposedHereEpoch = epoch;
-    if (this.meta?.addProposedEpoch === epoch) {
-      propose();
-      return;
-    }
-    // The marker is durable before the add can be in the log (see mayBeVouchedByEarlierAdd).
-    this.meta = { reserved: this.reserved, synced: this.meta?.synced ?? { epoch: 0, counter: 0 }, addProposedEpoch: epoch };
-    this.store().commit([this.metaWrite()], (result) => {
-      if (!result.ok) {
-        this.ctx.fatal(`slice meta write failed: ${result.error}`, this.store());
-        return;
-      }
-      if (this.rebuild !== current) return;
-      propose();
-    });
   }
 
   /** Operator view of the slice's replication work. */

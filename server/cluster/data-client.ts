@@ -33,7 +33,10 @@ export class DataClient {
   }
 
   put(container: string, key: string, value: Uint8Array, condition: WriteCondition): Promise<ClientResult<{ version: number }>> {
-    return new Promise((resolve) => this.client.put(container, key, value, condition, resolve));
+    // The hub hands messages over by reference: the value is copied once here, so a caller that
+    // reuses its buffer after the call cannot change what the primary stores.
+    const owned = value.slice();
+    return new Promise((resolve) => this.client.put(container, key, owned, condition, resolve));
   }
 
   get(container: string, key: string): Promise<ClientResult<{ version: number; value: Uint8Array }>> {

@@ -1,7 +1,8 @@
 // DurableStore on lmdb, one environment per drive (and one for each node's system area).
 //
-// Commits go through lmdb's asynchronous batching (many writers share one fsync) and call back
-// only after `db.flushed`, i.e. once the OS reports the pages durable. Until a batch is committed
+// Commits of one turn of the event loop are written as one lmdb transaction (group commit: many
+// writers share one fsync) and call back only after `db.flushed`, i.e. once the OS reports the
+// pages durable. Until a batch is committed
 // its writes live in an overlay map so reads see them at once, as the DurableStore contract asks.
 
 import { open, type Database, type RootDatabase } from 'lmdb';
@@ -47,6 +48,10 @@ export class LmdbStore implements DurableStore {
   private nextBatchId = 1;
   private written = 0;
   private inFlight = new Set<Promise<unknown>>();
+  /** A group is being written and flushed; the next one waits for it. */
+  private flushing = false;
+  /** Batches committed since the last group started, written together by `commitGroup`. */
+  private group: Array<{ readonly copies: ReadonlyArray<{ key: string; value: Uint8Array | null }>; readonly batchId: number; readonly onDurable: (result: CommitResult) => void }> = [];
   private closed = false;
   /** No stored key is longer than this; lmdb throws on a longer key in any read. */
   readonly maxKeyBytes: number;
@@ -129,20 +134,49 @@ export class LmdbStore implements DurableStore {
       this.overlay.set(w.key, { value: w.value, batchId });
       this.written += w.key.length + (w.value?.length ?? 0);
     }
+    this.group.push({ copies, batchId, onDurable });
+    if (this.group.length === 1 && !this.flushing) queueMicrotask(() => this.commitGroup());
+  }
+
+  /**
+   * Group commit: every batch handed to `commit` in this turn of the event loop (all the puts a
+   * hub delivery brought, across slices and clients) goes into one lmdb transaction and waits for
+   * one `flushed`. The transaction is atomic, so each batch in it is too, and every callback runs
+   * only after the whole transaction is durable, in commit order. While one group is being made
+   * durable the next one gathers (at most one flush in flight per store), so under load a
+   * single fsync covers everything that arrived during the previous one.
+   */
+  private commitGroup(): void {
+    const group = this.group;
+    if (group.length === 0 || this.flushing) return;
+    this.group = [];
+    this.flushing = true;
     const done = this.db
       .batch(() => {
-        for (const w of copies) {
-          if (w.value === null) void this.db.remove(w.key);
-          else void this.db.put(w.key, Buffer.from(w.value.buffer, w.value.byteOffset, w.value.byteLength));
+        for (const { copies } of group) {
+          for (const w of copies) {
+            if (w.value === null) void this.db.remove(w.key);
+            else void this.db.put(w.key, Buffer.from(w.value.buffer, w.value.byteOffset, w.value.byteLength));
+          }
         }
       })
       .then(() => this.db.flushed)
       .then(
-        () => { this.settle(copies, batchId); onDurable({ ok: true }); },
-        (error: unknown) => { this.settle(copies, batchId); onDurable({ ok: false, error: String(error) }); },
+        () => {
+          for (const batch of group) this.settle(batch.copies, batch.batchId);
+          for (const batch of group) batch.onDurable({ ok: true });
+        },
+        (error: unknown) => {
+          for (const batch of group) this.settle(batch.copies, batch.batchId);
+          for (const batch of group) batch.onDurable({ ok: false, error: String(error) });
+        },
       );
     this.inFlight.add(done);
-    void done.finally(() => this.inFlight.delete(done));
+    void done.finally(() => {
+      this.inFlight.delete(done);
+      this.flushing = false;
+      this.commitGroup();
+    });
   }
 
   bytesWritten(): number {
@@ -153,7 +187,8 @@ export class LmdbStore implements DurableStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.allSettled([...this.inFlight]);
+    this.commitGroup();
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     await this.db.flushed;
     await this.db.close();
   }
